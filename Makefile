@@ -1,0 +1,46 @@
+# LLM Zero to Hero — the commands a learner, an instructor and a maintainer need.
+# Every target creates .venv with the pinned dependencies first if it is missing.
+
+PY      ?= python3
+VENV    := .venv
+BIN     := $(VENV)/bin
+STAMP   := $(VENV)/.installed
+export PATH := $(abspath $(BIN)):$(PATH)
+export HF_HUB_OFFLINE := 1
+export MPLBACKEND := Agg
+
+.PHONY: venv build demo test lab check doctor grade clean
+
+venv: $(STAMP)
+
+$(STAMP): requirements.txt pyproject.toml
+	test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -r requirements.txt
+	$(BIN)/python -m pip install -q --no-deps -e .
+	touch $(STAMP)
+
+build: venv            ## release/ from source/ (through nbgrader)
+	$(BIN)/course build
+
+demo: build            ## grade a demo class made from the course itself
+	$(BIN)/course demo
+
+test: venv             ## the whole test suite
+	$(BIN)/python -m pytest
+
+check: venv            ## lesson checks with a per-lesson report (LESSONS="01_linear_algebra ...")
+	$(BIN)/course check $(LESSONS)
+
+doctor: venv           ## is this machine ready?
+	$(BIN)/course doctor
+
+grade: venv            ## grade submitted/ (SUBMISSIONS=path to another folder)
+	$(BIN)/course grade $(or $(SUBMISSIONS),submitted)
+
+lab: venv              ## JupyterLab on release/ for self-study
+	$(BIN)/jupyter lab --notebook-dir=release
+
+clean:                 ## remove generated files (keeps .venv)
+	rm -rf demo_class grades feedback submitted gradebook.db .course_tmp reports
+	find autograded -mindepth 1 ! -name .gitkeep -exec rm -rf {} +

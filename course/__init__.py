@@ -1,0 +1,30 @@
+"""LLM Zero to Hero: the helper package shared by the lessons and the grading pipeline.
+
+Modules, one job each:
+
+- ``catalog``  the lessons, discovered from ``source/`` (ids, titles, budgets, badges)
+- ``nbg``      a thin wrapper over nbgrader (config, releases, autograde, gradebook)
+- ``grading``  grading a class: one process per submission, statuses, CSV, feedback
+- ``checks``   the checks every lesson must pass (used by the test suite and ``course check``)
+- ``doctor``   is this machine ready for the course?
+- ``data``     offline-first datasets for the lessons
+- ``cli``      the ``course`` command
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+__version__ = "0.1.0"
+
+#: The GitHub repository that hosts the course: the one place the slug lives.
+#: `course build` stamps it into every notebook's Colab badge and setup cell.
+REPO_SLUG = "llm-zero-to-hero/llm-zero-to-hero"
+BRANCH = "main"
+
+#: The course directory (repository root). Override with $COURSE_ROOT.
+ROOT = Path(os.environ.get("COURSE_ROOT", Path(__file__).resolve().parents[1]))
+
+
+class CourseError(Exception):
+    """An error with a message meant for a person: what is wrong and how to fix it."""

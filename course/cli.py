@@ -1,0 +1,150 @@
+"""The ``course`` command: build, check, grade, demo, doctor, readme."""
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from . import ROOT, CourseError, catalog
+
+
+def _scratch(name: str) -> Path:
+    base = ROOT / ".course_tmp"
+    base.mkdir(exist_ok=True)
+    return Path(tempfile.mkdtemp(prefix=f"{name}-", dir=base))
+
+
+def cmd_build(args) -> int:
+    from . import nbg
+
+    lessons = [l.id for l in catalog.select(args.lessons)]
+    for path in nbg.build(lessons, _scratch("build")):
+        print(f"built {path.relative_to(ROOT)}")
+    return 0
+
+
+def cmd_check(args) -> int:
+    from . import checks
+
+    failed = 0
+    rows = []
+    for lesson in catalog.select(args.lessons):
+        t = time.perf_counter()
+        report = checks.check_lesson(lesson, _scratch(f"check-{lesson.id}"), run=not args.static)
+        print("\n".join(report.lines()), flush=True)
+        rows.append((lesson.id, report, time.perf_counter() - t))
+        failed += not report.ok
+    print("\nlesson                         run     budget  mutants  check time  result")
+    for lid, r, t in rows:
+        run = f"{r.run_s:6.1f}s" if r.run_s is not None else "     -"
+        print(f"{lid:30s} {run}  {r.lesson.budget_s:5.0f}s  {r.killed:3d}/{r.mutants:<3d}  {t:9.1f}s  "
+              f"{'ok' if r.ok else 'FAIL'}")
+    return 1 if failed else 0
+
+
+def cmd_grade(args) -> int:
+    from . import grading
+
+    out = Path(args.out).resolve() if args.out else ROOT
+    results = grading.grade_class(Path(args.submissions), out, lessons=args.lesson, timeout=args.timeout,
+                                  jobs=args.jobs, memory_gb=args.memory_gb)
+    grading.print_summary(results, out)
+    return 0
+
+
+def cmd_demo(args) -> int:
+    from . import grading
+
+    out = (ROOT / "demo_class").resolve()
+    lesson = args.lesson or catalog.lessons()[0].id
+    submitted = grading.make_demo_class(out, lesson)
+    print(f"demo class: {', '.join(sorted(p.name for p in submitted.iterdir()))} submitted {lesson}")
+    results = grading.grade_class(submitted, out, lessons=[lesson], timeout=args.timeout)
+    grading.print_summary(results, out)
+    return 0
+
+
+def cmd_doctor(args) -> int:
+    from . import doctor
+
+    return doctor.main()
+
+
+def cmd_readme(args) -> int:
+    """Print the README's lesson table (paste it between the markers, or use --write)."""
+    table = lesson_table()
+    if args.write:
+        readme = ROOT / "README.md"
+        text = readme.read_text(encoding="utf-8")
+        start, end = "<!-- lessons:start -->", "<!-- lessons:end -->"
+        if start not in text or end not in text:
+            raise CourseError(f"{readme}: no {start} … {end} markers to write the table between")
+        head, rest = text.split(start, 1)
+        tail = rest.split(end, 1)[1]
+        readme.write_text(f"{head}{start}\n{table}\n{end}{tail}", encoding="utf-8")
+        print(f"wrote the lesson table into {readme}")
+    else:
+        print(table)
+    return 0
+
+
+def lesson_table() -> str:
+    """The README's table of lessons, one row each with its Colab badge."""
+    rows = ["| # | Lesson | 课程 | Roadmap | Points | Run time | Open |", "|---|---|---|---|---|---|---|"]
+    for l in catalog.lessons():
+        link = f"[{l.title_en}](release/{l.id}/{l.id}.ipynb)"
+        rows.append(f"| {l.number:02d} | {link} | {l.title_zh} | {'; '.join(l.roadmap)} | {l.points:g} | "
+                    f"≤ {l.budget_s:.0f} s | {catalog.badge(l.id)} |")
+    return "\n".join(rows)
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(prog="course", description="LLM Zero to Hero: build, check and grade the course.")
+    sub = p.add_subparsers(dest="cmd", required=True)
+
+    s = sub.add_parser("build", help="generate release/ from source/ through nbgrader")
+    s.add_argument("lessons", nargs="*", metavar="LESSON")
+    s.set_defaults(func=cmd_build)
+
+    s = sub.add_parser("check", help="run the lesson checks and print a per-lesson report")
+    s.add_argument("lessons", nargs="*", metavar="LESSON")
+    s.add_argument("--static", action="store_true", help="only the checks that execute nothing")
+    s.set_defaults(func=cmd_check)
+
+    s = sub.add_parser("grade", help="grade a folder of submissions: SUBMISSIONS/<student>/<lesson>/<lesson>.ipynb")
+    s.add_argument("submissions", metavar="SUBMISSIONS_DIR")
+    s.add_argument("--lesson", action="append", help="grade only this lesson (repeatable); default: every lesson found")
+    s.add_argument("--out", help="where autograded/, feedback/ and grades/ go (default: the course root)")
+    s.add_argument("--timeout", type=float, default=None,
+                   help="wall-clock limit per notebook in seconds (default: 5 × the lesson's budget + 120)")
+    s.add_argument("--jobs", type=int, default=1, help="submissions graded at once (default 1; more is slower on 2 cores)")
+    s.add_argument("--memory-gb", type=float, default=8.0, help="address-space limit per submission (default 8)")
+    s.set_defaults(func=cmd_grade)
+
+    s = sub.add_parser("demo", help="grade a demo class (solved, blank, partly correct) made from the course")
+    s.add_argument("--lesson", help="lesson to use (default: the first)")
+    s.add_argument("--timeout", type=float, default=None)
+    s.set_defaults(func=cmd_demo)
+
+    s = sub.add_parser("doctor", help="check that this machine has everything the lessons need")
+    s.set_defaults(func=cmd_doctor)
+
+    s = sub.add_parser("readme", help="print (or --write) the README's lesson table")
+    s.add_argument("--write", action="store_true")
+    s.set_defaults(func=cmd_readme)
+
+    args = p.parse_args(argv)
+    try:
+        return args.func(args)
+    except CourseError as e:
+        print(f"course {args.cmd}: error: {e}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print(f"course {args.cmd}: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())
