@@ -21,6 +21,7 @@ import json
 import os
 import re
 import resource
+import shlex
 import shutil
 import subprocess
 import sys
@@ -118,16 +119,9 @@ def tamper_findings(submitted: dict, release: dict) -> list[str]:
     return found
 
 
-def _worker(template: Path, student: str, lesson: str, notebook: Path, workdir: Path, result_path: Path) -> None:
-    """Grade one submission in ``workdir`` (a copy of ``template``); write a JSON result."""
-    import nbformat
-
-    course = workdir / "course"
-    shutil.copytree(template, course)
+def _worker(course: Path, student: str, lesson: str, points: float, result_path: Path) -> None:
+    """Grade ``course/submitted/<student>/<lesson>/`` (a private copy of the course); write a JSON result."""
     dest = course / "submitted" / student / lesson
-    dest.mkdir(parents=True)
-    # Copy the notebook's bytes only: never follow or keep links, never take files beside it.
-    (dest / f"{lesson}.ipynb").write_bytes(Path(notebook).read_bytes())
     submitted = json.loads((dest / f"{lesson}.ipynb").read_text(encoding="utf-8"))
     release = json.loads((course / "release" / lesson / f"{lesson}.ipynb").read_text(encoding="utf-8"))
     findings = tamper_findings(submitted, release)
@@ -147,7 +141,7 @@ def _worker(template: Path, student: str, lesson: str, notebook: Path, workdir: 
             res.status, res.detail = "tampered", "; ".join(findings) + " (graded with the original tests)"
         nbg.feedback(course, lesson, student)
     if res.max_score == 0:
-        res.max_score = catalog.get(lesson).points
+        res.max_score = points
     result_path.write_text(json.dumps(asdict(res)), encoding="utf-8")
 
 
@@ -181,6 +175,39 @@ def _kill_tree(pid: int) -> None:
     psutil.wait_procs(procs, timeout=10)
 
 
+_SANDBOX: bool | None = None
+
+
+def can_sandbox() -> bool:
+    """Whether this machine lets the grader isolate a submission (root, unshare, ip): probed once."""
+    global _SANDBOX
+    if _SANDBOX is None:
+        _SANDBOX = False
+        if hasattr(os, "geteuid") and os.geteuid() == 0 and shutil.which("unshare") and shutil.which("ip"):
+            probe = subprocess.run(["unshare", "-m", "-n", "sh", "-c", "mount --make-rprivate / && ip link set lo up"],
+                                   capture_output=True, timeout=30)
+            _SANDBOX = probe.returncode == 0
+    return _SANDBOX
+
+
+def sandbox_prefix(hide: list[Path], readonly: list[Path]) -> list[str]:
+    """A command prefix that runs a worker with no network, ``readonly`` read-only and ``hide`` emptied.
+
+    Linux namespaces (util-linux ``unshare``) as root; an empty prefix where that is not possible.
+    """
+    if not can_sandbox():
+        return []
+    steps = ["mount --make-rprivate /"]
+    for p in readonly:
+        q = shlex.quote(str(Path(p).resolve()))
+        steps += [f"mount --bind {q} {q}", f"mount -o remount,bind,ro {q}"]
+    for p in hide:
+        if Path(p).is_dir():
+            steps.append(f"mount -t tmpfs -o size=1m none {shlex.quote(str(Path(p).resolve()))}")
+    steps += ["ip link set lo up", 'exec "$@"']
+    return ["unshare", "-m", "-n", "sh", "-c", " && ".join(steps), "sandbox"]
+
+
 def grade_one(template: Path, student: str, lesson: str, notebook: Path, out: Path, timeout: float,
               memory_gb: float = 8.0) -> Result:
     """Grade one submission in a separate process with a wall-clock limit; copy its outputs to ``out``."""
@@ -193,7 +220,14 @@ def grade_one(template: Path, student: str, lesson: str, notebook: Path, out: Pa
         _collect(Path("/nonexistent"), student, lesson, out, res)
         return res
 
+    points = catalog.get(lesson).points
     work = Path(tempfile.mkdtemp(prefix=f"grade-{student}-{lesson}-"))
+    course = work / "nbgrader"  # not "course": that would shadow the package for the worker
+    shutil.copytree(template, course)
+    dest = course / "submitted" / student / lesson
+    dest.mkdir(parents=True)
+    # The notebook's bytes only: never follow or keep links, never take files submitted beside it.
+    (dest / f"{lesson}.ipynb").write_bytes(Path(notebook).read_bytes())
     home = work / "home"
     home.mkdir()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("JPY_", "JUPYTER_", "IPYTHON"))}
@@ -202,10 +236,12 @@ def grade_one(template: Path, student: str, lesson: str, notebook: Path, out: Pa
                MPLCONFIGDIR=str(home / ".mpl"), PYTHONWARNINGS="ignore")
     env.pop("MPLBACKEND", None)
     result_path = work / "result.json"
-    cmd = [sys.executable, "-m", "course.grading", str(template), student, lesson, str(Path(notebook).resolve()),
-           str(work), str(result_path)]
+    cmd = [sys.executable, "-m", "course.grading", str(course), student, lesson, str(points), str(result_path)]
+    hide = [Path(notebook).resolve().parents[2], template, out / "autograded", out / "feedback", out / "grades",
+            ROOT / "source"]
+    cmd = sandbox_prefix(hide=hide, readonly=[ROOT]) + cmd
     t0 = time.perf_counter()
-    proc = subprocess.Popen(cmd, cwd=work, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+    proc = subprocess.Popen(cmd, cwd=home, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                             preexec_fn=_limits(memory_gb), start_new_session=True)
     try:
         output, _ = proc.communicate(timeout=timeout)
@@ -221,7 +257,7 @@ def grade_one(template: Path, student: str, lesson: str, notebook: Path, out: Pa
             res = Result(student, lesson, "crashed", 0.0, catalog.get(lesson).points,
                          f"the grader exited with code {proc.returncode}: {_tail(output.decode(errors='replace'))}")
     res.detail = (res.detail + f" [{time.perf_counter() - t0:.0f}s]").strip()
-    _collect(work / "course", student, lesson, out, res)
+    _collect(course, student, lesson, out, res)
     shutil.rmtree(work, ignore_errors=True)
     return res
 
@@ -303,6 +339,7 @@ def grade_class(submissions: Path, out: Path = ROOT, lessons: list[str] | None =
     shutil.rmtree(template, ignore_errors=True)
     results.sort(key=lambda r: (r.student, r.lesson))
     write_csv(results, out / "grades")
+    plot_scores(results, out / "grades" / "scores.png")
     return results
 
 
@@ -344,7 +381,10 @@ def print_summary(results: list[Result], out: Path) -> None:
     for lid, rs in sorted(by_lesson.items()):
         mean = sum(r.score for r in rs) / len(rs)
         print(f"mean score {lid}: {mean:.2f} / {rs[0].max_score:g} over {len(rs)} students")
-    png = plot_scores(results, Path(out) / "grades" / "scores.png")
+    print("isolation: " + ("each submission ran with no network, the course read-only and other students' files "
+                           "hidden (Linux namespaces)" if can_sandbox() else
+                           "none beyond a process, a private HOME and limits (needs root and util-linux unshare)"))
+    png = Path(out) / "grades" / "scores.png"
     print(f"\ngrades: {Path(out) / 'grades' / 'grades.csv'}\nfeedback: {Path(out) / 'feedback'}/<student>/<lesson>/"
           f"\nhistogram: {png}")
 
@@ -402,8 +442,8 @@ def make_demo_class(out: Path, lesson_id: str) -> Path:
     return submitted
 
 
-if __name__ == "__main__":  # the worker: python -m course.grading TEMPLATE STUDENT LESSON NOTEBOOK WORKDIR RESULT
+if __name__ == "__main__":  # the worker: python -m course.grading COURSE STUDENT LESSON POINTS RESULT
     import warnings
     warnings.filterwarnings("ignore")
-    t, s, l, n, w, r = sys.argv[1:7]
-    _worker(Path(t), s, l, Path(n), Path(w), Path(r))
+    c, s, l, p, r = sys.argv[1:6]
+    _worker(Path(c), s, l, float(p), Path(r))

