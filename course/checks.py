@@ -86,14 +86,17 @@ class Report:
 
     def lines(self) -> list[str]:
         l = self.lesson
-        run = f"{self.run_s:.1f}s" if self.run_s is not None else "not run"
-        out = [
-            f"{l.id}  {l.title_en} · {l.title_zh}",
-            f"  solution  : {self.score} / {l.points} points, run {run} (budget {l.budget_s:.0f}s, "
-            f"slowest cell #{self.slowest_cell[0]} {self.slowest_cell[1]:.1f}s)",
-            f"  release   : {self.release_score} points (must be 0)",
-            f"  mutants   : {self.killed}/{self.mutants} caught",
-        ]
+        out = [f"{l.id}  {l.title_en} · {l.title_zh}"]
+        if self.run_s is not None:
+            out += [
+                f"  solution  : {self.score:g} / {l.points:g} points, run {self.run_s:.1f}s (budget {l.budget_s:.0f}s, "
+                f"slowest cell #{self.slowest_cell[0]} {self.slowest_cell[1]:.1f}s)",
+                f"  release   : {self.release_score if self.release_score is None else f'{self.release_score:g}'}"
+                " points (must be 0)",
+                f"  mutants   : {self.killed}/{self.mutants} caught",
+            ]
+        else:
+            out.append("  not executed (static checks only, or the run failed: see below)")
         out += [f"  FAIL {p}" for p in self.problems] or ["  OK"]
         return out
 
