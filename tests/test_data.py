@@ -53,3 +53,10 @@ def test_sklearn_datasets_and_unknown_name():
 def test_minilm_ships_with_its_package():
     path = models.minilm_path()
     assert (path / "config.json").exists() and (path / "tokenizer.json").exists()
+
+
+def test_doctor_finds_everything_the_lessons_need():
+    from course import doctor
+
+    failed = [f"{what}: {fix}" for ok, what, fix in doctor.checks() if not ok]
+    assert not failed, "\n".join(failed)
