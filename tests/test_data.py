@@ -60,3 +60,19 @@ def test_doctor_finds_everything_the_lessons_need():
 
     failed = [f"{what}: {fix}" for ok, what, fix in doctor.checks() if not ok]
     assert not failed, "\n".join(failed)
+
+
+def test_shakespeare_is_committed_and_checked():
+    text = data.shakespeare()
+    assert len(text) == 1_182_429 and text.isascii()
+    assert "To be, or not to be" in text
+
+
+def test_rotten_tomatoes_split_is_fixed_and_stratified():
+    texts, labels = data.rotten_tomatoes()
+    assert len(texts) == 12_808 and int(labels.sum()) == 7_403
+    tr, ytr = data.rotten_tomatoes("train")
+    te, yte = data.rotten_tomatoes("test")
+    assert len(tr) + len(te) == len(texts)
+    assert abs(ytr.mean() - yte.mean()) < 0.005
+    assert data.rotten_tomatoes("test")[0] == te, "the split must not change between calls"
