@@ -6,7 +6,9 @@ import warnings
 
 import pytest
 
-from course import catalog, checks
+from course import catalog, checks, nbg
+
+nbg.ensure_bin_on_path()  # nbgrader runs alembic; `make test` sets PATH, a bare `pytest` may not
 
 warnings.filterwarnings("ignore", module="nbgrader")
 _REPORTS: dict[str, checks.Report] = {}
