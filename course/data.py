@@ -201,3 +201,24 @@ def rotten_tomatoes(split: str = "all", test_size: float = 0.2, seed: int = 0) -
         test[rng.choice(idx, size=int(round(test_size * len(idx))), replace=False)] = True
     keep = test if split == "test" else ~test
     return [t for t, k in zip(texts, keep) if k], labels[keep]
+
+
+BIBLE_EN_ES_SHA256 = "964e7731eeee7f3919574c29928180cd22d33abea4d70e2d1fdc4ddfa046dcc8"
+
+
+def translation_pairs(split: str = "all", test_size: float = 0.1, seed: int = 0) -> list[tuple[str, str]]:
+    """English→Spanish sentence pairs: 3,245 short Bible verses (WEB ↔ Reina-Valera 1909, public domain).
+
+    Committed with the course (``course/datafiles/bible_en_es.tsv``, sha256 checked; provenance in
+    ``PROVENANCE.md``). ``split``: ``"all"``, or ``"train"`` / ``"test"`` of a fixed random split.
+    """
+    if split not in ("all", "train", "test"):
+        raise CourseError(f"translation_pairs(split={split!r}): use 'all', 'train' or 'test'")
+    path = verify(DATAFILES / "bible_en_es.tsv", BIBLE_EN_ES_SHA256)
+    lines = path.read_text(encoding="utf-8").splitlines()[1:]
+    pairs = [tuple(line.split("\t")[1:3]) for line in lines]
+    if split == "all":
+        return pairs
+    test = np.zeros(len(pairs), dtype=bool)
+    test[np.random.default_rng(seed).choice(len(pairs), size=int(round(test_size * len(pairs))), replace=False)] = True
+    return [p for p, t in zip(pairs, test) if t == (split == "test")]

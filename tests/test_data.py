@@ -76,3 +76,13 @@ def test_rotten_tomatoes_split_is_fixed_and_stratified():
     assert len(tr) + len(te) == len(texts)
     assert abs(ytr.mean() - yte.mean()) < 0.005
     assert data.rotten_tomatoes("test")[0] == te, "the split must not change between calls"
+
+
+def test_translation_pairs():
+    pairs = data.translation_pairs()
+    assert len(pairs) == 3_245 and pairs[0] == ("In the beginning, God created the heavens and the earth.",
+                                                "En el principio crió Dios los cielos y la tierra.")
+    train, test = data.translation_pairs("train"), data.translation_pairs("test")
+    assert len(train) + len(test) == len(pairs) and len(test) == 324
+    assert data.translation_pairs("test") == test, "the split must not change between calls"
+    assert all(len(en.split()) <= 12 for en, _ in pairs)
