@@ -222,3 +222,23 @@ def translation_pairs(split: str = "all", test_size: float = 0.1, seed: int = 0)
     test = np.zeros(len(pairs), dtype=bool)
     test[np.random.default_rng(seed).choice(len(pairs), size=int(round(test_size * len(pairs))), replace=False)] = True
     return [p for p, t in zip(pairs, test) if t == (split == "test")]
+
+
+GPT2_SHA256 = "306cd27f03c1a714eca7108e03d66b7dc042abe8c258b44c199a7ed9838dd930"
+GPT2_EOT = 50256
+
+
+def gpt2_ranks() -> dict[bytes, int]:
+    """GPT-2's byte-level BPE vocabulary as ``{token bytes: rank}`` (50,256 entries; ``<|endoftext|>`` = 50256).
+
+    Ranks are merge priorities: ranks 0–255 are single bytes, and a lower rank merges first. Committed with
+    the course (``course/datafiles/gpt2.tiktoken``, MIT, from the openai-whisper sdist; sha256 checked).
+    """
+    import base64
+
+    path = verify(DATAFILES / "gpt2.tiktoken", GPT2_SHA256)
+    ranks = {}
+    for line in path.read_text(encoding="ascii").splitlines():
+        token, rank = line.split()
+        ranks[base64.b64decode(token)] = int(rank)
+    return ranks

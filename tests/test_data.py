@@ -86,3 +86,10 @@ def test_translation_pairs():
     assert len(train) + len(test) == len(pairs) and len(test) == 324
     assert data.translation_pairs("test") == test, "the split must not change between calls"
     assert all(len(en.split()) <= 12 for en, _ in pairs)
+
+
+def test_gpt2_vocabulary():
+    ranks = data.gpt2_ranks()
+    assert len(ranks) == 50_256 and data.GPT2_EOT == 50_256
+    assert all(ranks[bytes([b])] < 256 for b in range(256))
+    assert ranks[b" the"] < ranks[b" Shakespeare"] if b" Shakespeare" in ranks else ranks[b" the"] < 1000
