@@ -92,4 +92,4 @@ def test_gpt2_vocabulary():
     ranks = data.gpt2_ranks()
     assert len(ranks) == 50_256 and data.GPT2_EOT == 50_256
     assert all(ranks[bytes([b])] < 256 for b in range(256))
-    assert ranks[b" the"] < ranks[b" Shakespeare"] if b" Shakespeare" in ranks else ranks[b" the"] < 1000
+    assert ranks[b" the"] < 1000, "frequent tokens are merged early"
