@@ -65,13 +65,13 @@ def discover(submissions: Path, lessons: list[str] | None) -> tuple[list[str], l
     submissions = Path(submissions)
     if not submissions.is_dir():
         raise CourseError(f"{submissions}: no such folder of submissions")
-    students = sorted(p.name for p in submissions.iterdir() if p.is_dir() and not p.name.startswith("."))
-    if not students:
-        raise CourseError(f"{submissions}: no student folders; expected {submissions}/<student>/<lesson>/<lesson>.ipynb")
     stray = sorted(p.name for p in submissions.iterdir() if p.is_file() and not p.name.startswith("."))
     if stray:
         raise CourseError(f"{submissions}: holds files {stray[:3]} at the top level; expected one folder per "
                           f"student: {submissions}/<student>/<lesson>/<lesson>.ipynb")
+    students = sorted(p.name for p in submissions.iterdir() if p.is_dir() and not p.name.startswith("."))
+    if not students:
+        raise CourseError(f"{submissions}: no student folders; expected {submissions}/<student>/<lesson>/<lesson>.ipynb")
     if lessons:
         wanted = [catalog.get(l).id for l in lessons]
     else:

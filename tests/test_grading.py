@@ -128,7 +128,7 @@ def test_regrading_keeps_earlier_results(graded, tmp_path):
     with open(out / "grades" / "grades.csv", newline="") as f:
         rows = {r["student"]: r for r in csv.DictReader(f)}
     assert set(rows) == set(expected), "re-grading one student dropped the others"
-    assert float(rows["blank"]["score"]) == LESSON.points
+    assert float(rows["blank"]["score"]) == LESSON.points, rows["blank"]
     with open(out / "grades" / "history.csv", newline="") as f:
         assert sum(1 for r in csv.DictReader(f) if r["student"] == "blank") == 2
 
