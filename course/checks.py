@@ -224,6 +224,12 @@ def _errors(cell) -> list[dict]:
     return [o for o in cell.get("outputs", []) if o.get("output_type") == "error"]
 
 
+def _fails(cell) -> list[dict]:
+    """What makes nbgrader score a test cell 0: an error, or anything written to stderr (a warning too)."""
+    return _errors(cell) + [{"ename": "stderr", "evalue": o.get("text", "")[:200]} for o in cell.get("outputs", [])
+                            if o.get("output_type") == "stream" and o.get("name") == "stderr"]
+
+
 def _execute(nb, cwd: Path, timeout: int, after=None) -> tuple[float, list[float]]:
     """Execute ``nb`` in place in a fresh kernel; then call ``after(client)`` in the same kernel."""
     from nbclient import NotebookClient
@@ -259,7 +265,7 @@ def _run_cell(client, source: str, index: int, timeout: int = MUTANT_CELL_TIMEOU
     finally:
         client.timeout = old
         client.nb.cells[index] = kept  # nbclient stores the executed cell in the notebook: undo that
-    return _errors(cell)
+    return _fails(cell)
 
 
 def run_mutants(client, nb, mutants: dict[str, list[Mutant]], report: Report) -> None:
@@ -352,6 +358,11 @@ def check_lesson(lesson: Lesson, scratch: Path, run: bool = True, timeout: int =
     for i, cell in enumerate(nb.cells):
         for e in _errors(cell):
             report.problems.append(f"[solution] solution cell {i} raises {e.get('ename')}: {e.get('evalue')}")
+        if cell.get("metadata", {}).get("nbgrader", {}).get("grade"):
+            for e in _fails(cell):
+                if e["ename"] == "stderr":
+                    report.problems.append(f"[solution] test cell {i} writes to stderr, which nbgrader scores 0 "
+                                           f"(silence the warning in the test): {e['evalue']!r}")
     report.score, notes = _score(course, lesson, nb, "solution")
     if report.score != lesson.points:
         report.problems.append(f"[solution] solution earns {report.score}/{lesson.points}: {', '.join(notes)}")
