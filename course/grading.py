@@ -392,6 +392,7 @@ def print_summary(results: list[Result], out: Path) -> None:
 def plot_scores(results: list[Result], path: Path) -> Path:
     """A histogram of score fractions per lesson, saved to ``path``."""
     import matplotlib
+    import matplotlib.ticker
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
@@ -402,6 +403,7 @@ def plot_scores(results: list[Result], path: Path) -> Path:
         ax.hist([100 * r.score / r.max_score if r.max_score else 0 for r in rs], bins=10, range=(0, 100),
                 color="#4C72B0", edgecolor="white")
         ax.set(title=lid, xlabel="score (%)", ylabel="students")
+        ax.yaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True))
     fig.tight_layout()
     path.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(path, dpi=100)
