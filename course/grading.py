@@ -212,6 +212,8 @@ def grade_one(template: Path, student: str, lesson: str, notebook: Path, out: Pa
               memory_gb: float = 8.0) -> Result:
     """Grade one submission in a separate process with a wall-clock limit; copy its outputs to ``out``."""
     try:
+        if Path(notebook).is_symlink():  # never follow a link out of the submission (it could name any file)
+            raise CourseError(f"{notebook}: is a symbolic link, not a notebook file")
         nb = catalog.read_notebook(notebook)
         import nbformat
         nbformat.validate(nbformat.from_dict(nb), relax_add_props=True)

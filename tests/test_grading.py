@@ -165,3 +165,14 @@ def test_corrupt_notebook_is_named(tmp_path):
     with pytest.raises(Exception) as e:
         catalog.read_notebook(bad)
     assert str(bad) in str(e.value) and "invalid JSON" in str(e.value)
+
+
+def test_symlinked_notebook_is_not_followed(tmp_path):
+    target = tmp_path / "secret.txt"
+    target.write_text("instructor's file")
+    link = tmp_path / "sub" / "eve" / LESSON.id / f"{LESSON.id}.ipynb"
+    link.parent.mkdir(parents=True)
+    link.symlink_to(target)
+    r = grading.grade_one(tmp_path / "no-template", "eve", LESSON.id, link, tmp_path / "out", timeout=10)
+    assert r.status == "unreadable" and "symbolic link" in r.detail
+    assert "instructor" not in (tmp_path / "out" / "feedback" / "eve" / LESSON.id / f"{LESSON.id}.html").read_text()
