@@ -1,7 +1,7 @@
 """nbgrader settings for LLM Zero to Hero.
 
 The repository root is the nbgrader course directory. `course` loads this file
-too (see course/nbgrader_api.py), so it is the one place these settings live.
+too (see course/nbg.py), so it is the one place these settings live.
 """
 import os
 

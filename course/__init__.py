@@ -7,7 +7,9 @@ Modules, one job each:
 - ``grading``  grading a class: one process per submission, statuses, CSV, feedback
 - ``checks``   the checks every lesson must pass (used by the test suite and ``course check``)
 - ``doctor``   is this machine ready for the course?
+- ``env``      what a lesson needs (packages, data, models) and ``course.setup``, which provides it
 - ``data``     offline-first datasets for the lessons
+- ``models``   the pretrained models, from pinned packages (a registry: one entry per model)
 - ``cli``      the ``course`` command
 """
 from __future__ import annotations
@@ -26,5 +28,15 @@ BRANCH = "main"
 ROOT = Path(os.environ.get("COURSE_ROOT", Path(__file__).resolve().parents[1]))
 
 
+def cache_dir() -> Path:
+    """Where converted models and embeddings are cached: $COURSE_CACHE, else ~/.cache/llm-zero-to-hero."""
+    path = Path(os.environ.get("COURSE_CACHE") or Path.home() / ".cache" / "llm-zero-to-hero")
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
 class CourseError(Exception):
     """An error with a message meant for a person: what is wrong and how to fix it."""
+
+
+from .env import setup  # noqa: E402  (``course.setup(needs=[...])`` opens every lesson's setup cell)

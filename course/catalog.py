@@ -19,6 +19,24 @@ BADGE_RE = re.compile(
     r"\[!\[Open In Colab\]\(" + re.escape(BADGE_IMG) + r"\)\]\(https://colab\.research\.google\.com/github/[^)\s]*\)"
 )
 REPO_LINE_RE = re.compile(r'^COURSE_REPO = "[^"]*"$', re.M)
+NEEDS_LINE_RE = re.compile(r"^course\.setup\(needs=\[[^\]]*\]\)$", re.M)
+KERNELSPEC = {"display_name": "Python 3", "language": "python", "name": "python3"}
+
+
+def setup_preamble(needs: tuple[str, ...] | list[str], slug: str = REPO_SLUG) -> str:
+    """The first lines of every lesson's setup cell: the course package (installed on Colab), then the needs."""
+    listed = ", ".join(f'"{n}"' for n in needs)
+    return (
+        "# Setup · 准备: this lesson's packages, data and models (installed on Colab), imports and seeds.\n"
+        "import sys\n"
+        f'COURSE_REPO = "{slug}"\n'
+        'if "google.colab" in sys.modules:  # Colab: install the course\'s helper package first\n'
+        "    import subprocess\n"
+        '    subprocess.run([sys.executable, "-m", "pip", "install", "-q", f"git+https://github.com/{COURSE_REPO}.git"],\n'
+        "                   check=True)\n"
+        "import course\n"
+        f"course.setup(needs=[{listed}])\n"
+    )
 
 
 @dataclass(frozen=True)
@@ -32,6 +50,7 @@ class Lesson:
     budget_s: float
     points: float
     exercises: tuple[str, ...] = field(default=())
+    needs: tuple[str, ...] = field(default=())
 
     @property
     def source(self) -> Path:
@@ -101,6 +120,7 @@ def load(path: Path) -> Lesson:
         budget_s=float(meta["budget_s"]),
         points=float(sum(c["metadata"]["nbgrader"].get("points", 0) for c in tests)),
         exercises=tuple(answers),
+        needs=tuple(meta.get("needs", ())),
     )
 
 
@@ -129,24 +149,43 @@ def select(ids: list[str] | None) -> list[Lesson]:
     return [get(i) for i in ids] if ids else lessons()
 
 
-def stamp(path: Path, slug: str = REPO_SLUG) -> bool:
-    """Write the current Colab badge and repository slug into a source notebook.
+def normalise(nb: dict) -> dict:
+    """What Jupyter rewrites when it opens or runs a notebook, put back: outputs, execution counts,
+    the kernelspec's display name and ``language_info``. Returns ``nb`` (changed in place)."""
+    meta = nb.setdefault("metadata", {})
+    meta["kernelspec"] = dict(KERNELSPEC)
+    meta["language_info"] = {"name": "python"}
+    for cell in nb["cells"]:
+        if cell.get("cell_type") == "code":
+            cell["outputs"] = []
+            cell["execution_count"] = None
+        for key in ("execution", "scrolled", "collapsed", "jupyter", "trusted"):
+            cell.get("metadata", {}).pop(key, None)
+    return nb
 
-    Returns True when the file changed. Only the badge link and the
-    ``COURSE_REPO = "..."`` line of the setup cell are touched.
+
+def stamp(path: Path, slug: str = REPO_SLUG) -> bool:
+    """Bring a source notebook up to date before a build; True when the file changed.
+
+    Writes the current Colab badge, the repository slug and the metadata's ``needs`` into the
+    setup cell's ``course.setup(...)`` line, and strips what Jupyter adds on save (:func:`normalise`).
     """
     path = Path(path)
     nb = read_notebook(path)
+    before = json.dumps(nb, sort_keys=True)
     lesson_id = path.parent.name
-    changed = False
+    needs = nb.get("metadata", {}).get("course", {}).get("needs", [])
+    listed = ", ".join(f'"{n}"' for n in needs)
     for cell in nb["cells"]:
         src = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
         new = BADGE_RE.sub(badge(lesson_id, slug), src) if cell["cell_type"] == "markdown" else src
         if cell["cell_type"] == "code":
             new = REPO_LINE_RE.sub(f'COURSE_REPO = "{slug}"', new)
+            new = NEEDS_LINE_RE.sub(f"course.setup(needs=[{listed}])", new)
         if new != src:
             cell["source"] = new.splitlines(keepends=True)
-            changed = True
+    normalise(nb)
+    changed = json.dumps(nb, sort_keys=True) != before
     if changed:
         write_notebook(path, nb)
     return changed

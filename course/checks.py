@@ -1,4 +1,4 @@
-"""The checks every lesson must pass (COURSE_DESIGN.md, "The checks").
+"""The checks every lesson must pass (CONTRIBUTING.md).
 
 :func:`check_lesson` executes a lesson's solution **once**, in a fresh kernel,
 and in that same kernel runs every mutant against its exercise's tests; the
@@ -8,8 +8,11 @@ The test suite and ``course check`` both call this module.
 """
 from __future__ import annotations
 
+import contextlib
 import copy
 import importlib.util
+import json
+import os
 import re
 import shutil
 import time
@@ -75,6 +78,7 @@ class Report:
     mutants: int = 0
     killed: int = 0
     survivors: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -97,6 +101,7 @@ class Report:
             ]
         else:
             out.append("  not executed (static checks only, or the run failed: see below)")
+        out += [f"  note {n}" for n in self.notes]
         out += [f"  FAIL {p}" for p in self.problems] or ["  OK"]
         return out
 
@@ -140,7 +145,8 @@ def check_structure(lesson: Lesson, nb: dict, mutants: dict[str, list[Mutant]]) 
         p.append(f"duplicated grade_ids {dups}")
     for i, c in enumerate(cells):
         if c["cell_type"] == "code" and (c.get("outputs") or c.get("execution_count") is not None):
-            p.append(f"cell {i} is committed with outputs or an execution count")
+            p.append(f"cell {i} is committed with outputs or an execution count (Jupyter saved them: run "
+                     f"`course build {lesson.id}`, which strips them)")
         bad = set(c.get("metadata", {})) - ALLOWED_CELL_META
         if bad:
             p.append(f"cell {i} has unexpected metadata {sorted(bad)}")
@@ -155,8 +161,8 @@ def check_structure(lesson: Lesson, nb: dict, mutants: dict[str, list[Mutant]]) 
         if m.get("solution") and c["cell_type"] == "code" and SOLUTION_MARKERS[0] not in src:
             p.append(f"answer cell {m.get('grade_id')} has no solution block")
     ex = exercises(nb)
-    if len(ex) < 5:
-        p.append(f"{len(ex)} exercises; a lesson has at least five")
+    if not ex:
+        p.append("no exercises (an answer cell with nbgrader solution metadata)")
     for a, tests in ex:
         gid = _nbmeta(cells[a])["grade_id"]
         if not tests:
@@ -182,25 +188,169 @@ def check_structure(lesson: Lesson, nb: dict, mutants: dict[str, list[Mutant]]) 
     if pts not in header:
         p.append(f"header must state the points as '{pts}'")
     setup = cells[1] if len(cells) > 1 else {}
-    if not _nbmeta(setup).get("locked") or f'COURSE_REPO = "{REPO_SLUG}"' not in _src(setup):
-        p.append(f'cell 1 must be the locked setup cell with COURSE_REPO = "{REPO_SLUG}"')
+    if not _nbmeta(setup).get("locked") or not _src(setup).startswith(catalog.setup_preamble(lesson.needs)):
+        p.append("cell 1 must be the locked setup cell that starts with the setup preamble for the metadata's needs "
+                 f"(`course.setup(needs={list(lesson.needs)})`; run `course build`, or copy it from `course new`)")
     if not any(c["cell_type"] == "markdown" and "Glossary" in _src(c) and "术语表" in _src(c) for c in cells):
         p.append("no glossary cell ('## Glossary · 术语表')")
     return p
 
 
-def check_release(lesson: Lesson, generated: Path, source_nb: dict) -> list[str]:
+# ---------------------------------------------------------------- style (CONTRIBUTING.md, "Style")
+
+EXERCISE_HEADING = re.compile(r"^### Exercise (\d+) · `([A-Za-z_]\w*)` \((\d+(?:\.\d+)?) points?\)$", re.M)
+DEMO_CELL_LINES = 40
+
+
+def snake(name: str) -> str:
+    """``MultiHeadAttention`` → ``multi_head_attention``; snake_case names are returned as they are."""
+    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])", "_", name).lower()
+
+
+def _hidden_blocks(src: str) -> list[str]:
+    return re.findall(re.escape(HIDDEN_MARKERS[0]) + r"\n(.*?)" + re.escape(HIDDEN_MARKERS[1]), src, re.S)
+
+
+def _top_level_names(code: str) -> list[str]:
+    """Names bound at the top level of ``code`` (defs, classes, assignments, imports, for targets)."""
+    import ast
+    import textwrap
+
+    try:
+        tree = ast.parse(textwrap.dedent(code))
+    except SyntaxError:
+        return []
+    names = []
+    for node in tree.body:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            names.append(node.name)
+        elif isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign, ast.For, ast.With)):
+            targets = (node.targets if isinstance(node, ast.Assign) else
+                       [node.target] if not isinstance(node, ast.With) else
+                       [i.optional_vars for i in node.items if i.optional_vars is not None])
+            for t in targets:
+                names += [n.id for n in ast.walk(t) if isinstance(n, ast.Name)]
+    return names
+
+
+def _glossary_rows(nb: dict) -> list[tuple[str, str]]:
+    for c in nb["cells"]:
+        src = _src(c)
+        if c["cell_type"] == "markdown" and src.startswith("## Glossary · 术语表"):
+            return glossary_table(src)
+    return []
+
+
+def glossary_table(text: str) -> list[tuple[str, str]]:
+    """``(English, 中文)`` of every row of the first ``| English | 中文 | meaning |`` table in ``text``."""
+    rows = []
+    for line in text.splitlines():
+        cols = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cols) >= 3 and line.strip().startswith("|") and cols[0] not in ("English", "") and not set(cols[0]) <= set("-: "):
+            rows.append((cols[0], cols[1]))
+    return rows
+
+
+def course_glossary(root: Path = ROOT) -> dict[str, str]:
+    """``GLOSSARY.md``: one Chinese rendering for every English term of the course."""
+    path = Path(root) / "GLOSSARY.md"
+    return dict(glossary_table(path.read_text(encoding="utf-8"))) if path.exists() else {}
+
+
+def check_style(lesson: Lesson, nb: dict) -> tuple[list[str], list[str]]:
+    """The one lesson style a machine can check: ``(problems, notes)``; notes are reported, not failed."""
+    from .env import PACKAGES
+
+    p: list[str] = []
+    notes: list[str] = []
+    cells = nb["cells"]
+    header = _src(cells[0]) if cells else ""
+    roadmap = f"*Roadmap · 路线图: {'; '.join(lesson.roadmap)}*"
+    if roadmap not in header.splitlines():
+        p.append(f"the header must cite the roadmap on one line, exactly: {roadmap}")
+    # needs: every package the code imports is declared
+    modules = {mod: name for name, (_, mod) in PACKAGES.items()}
+    code = "\n".join(_src(c) for c in cells if c["cell_type"] == "code")
+    imported = set(re.findall(r"^\s*(?:import|from)\s+(\w+)", code, re.M))
+    undeclared = sorted(modules[m] for m in imported if m in modules and modules[m] not in lesson.needs)
+    if undeclared:
+        p.append(f"the code imports {undeclared} but the metadata's course.needs does not list them")
+    from .env import registry
+    unknown = sorted(set(lesson.needs) - set(registry()))
+    if unknown:
+        p.append(f"course.needs names {unknown}, which course.env does not know (packages, datasets or models)")
+    # FULL_RUN: one switch, in the setup cell
+    assigned = [i for i, c in enumerate(cells) if c["cell_type"] == "code" and re.search(r"^FULL_RUN\s*=", _src(c), re.M)]
+    if "FULL_RUN" in code and (assigned != [1] or len(re.findall(r"^FULL_RUN\s*=", _src(cells[1]), re.M)) != 1):
+        p.append(f"FULL_RUN must be set exactly once, in the setup cell (cell 1); it is set in cells {assigned}")
+    # exercises: heading, numbering, grade ids
+    prev_end = 1
+    for k, (a, tests) in enumerate(exercises(nb), start=1):
+        gid = _nbmeta(cells[a])["grade_id"]
+        names = re.findall(r"^(?:def|class)\s+(\w+)", _src(cells[a]), re.M)
+        if not names or snake(names[0]) != gid:
+            p.append(f"answer cell {gid!r}: its grade_id must be the snake_case name of the first function or "
+                     f"class it defines ({names[0] if names else 'none'} → {snake(names[0]) if names else '?'})")
+        for t in tests:
+            tid = _nbmeta(cells[t]).get("grade_id", "")
+            if not (tid == f"test_{gid}" or tid.startswith(f"test_{gid}_")):
+                p.append(f"test cell {tid!r} must be named test_{gid} (or test_{gid}_<part>)")
+            for block in _hidden_blocks(_src(cells[t])):
+                bad = sorted({n for n in _top_level_names(block) if not n.startswith("_")})
+                if bad:
+                    p.append(f"test cell {tid!r}: names defined in hidden tests must start with '_' "
+                             f"(they share the learner's namespace): {bad}")
+        points = sum(_nbmeta(cells[t]).get("points", 0) for t in tests)
+        want = f"### Exercise {k} · `{names[0] if names else gid}` ({points:g} point{'' if points == 1 else 's'})"
+        found = [m for c in cells[prev_end:a] if c["cell_type"] == "markdown"
+                 for m in EXERCISE_HEADING.finditer(_src(c))]
+        if [m.group(0) for m in found] != [want]:
+            p.append(f"exercise {gid!r} must be introduced by one markdown heading line, exactly: {want}")
+        prev_end = (tests[-1] if tests else a) + 1
+    # wrap-up and glossary
+    if not any(c["cell_type"] == "markdown" and _src(c).startswith("## Wrap-up · 小结") for c in cells):
+        p.append("no wrap-up cell starting with '## Wrap-up · 小结'")
+    glossary = course_glossary()
+    for en, zh in _glossary_rows(nb):
+        if en not in glossary:
+            p.append(f"glossary term {en!r} is not in GLOSSARY.md (add it there with its one Chinese rendering)")
+        elif glossary[en] != zh:
+            p.append(f"glossary term {en!r} is rendered {zh!r}; GLOSSARY.md says {glossary[en]!r}")
+    for i, c in enumerate(cells):
+        n = len(_src(c).splitlines())
+        if c["cell_type"] == "code" and not _nbmeta(c) and n > DEMO_CELL_LINES:
+            notes.append(f"demo cell {i} has {n} lines (over {DEMO_CELL_LINES}: split it so one cell does one thing)")
+    return p, notes
+
+
+EDITOR_DROPPINGS = (".ipynb_checkpoints", "__pycache__", ".DS_Store", ".virtual_documents")
+
+
+def _files(folder: Path) -> set[Path]:
+    """Files of a release folder, without what editors leave behind (checkpoints, caches)."""
+    return {f.relative_to(folder) for f in folder.rglob("*")
+            if f.is_file() and not any(part in EDITOR_DROPPINGS for part in f.relative_to(folder).parts)}
+
+
+def same_notebook(a: Path, b: Path) -> bool:
+    """Equal up to what Jupyter rewrites on open and save (kernelspec, language_info, outputs)."""
+    na, nb_ = (catalog.normalise(catalog.read_notebook(p)) for p in (a, b))
+    for n in (na, nb_):
+        for c in n["cells"]:
+            c["source"] = _src(c)
+    return json.dumps(na, sort_keys=True) == json.dumps(nb_, sort_keys=True)
+
+
+def check_release(lesson: Lesson, generated: Path, source_nb: dict, committed: Path | None = None) -> list[str]:
     """The committed release equals what nbgrader generates now, and leaks nothing."""
     p = []
-    committed = lesson.release
+    committed = Path(committed or lesson.release)
     if not committed.exists():
-        return [f"{committed.relative_to(ROOT)} is missing (run `course build {lesson.id}`)"]
-    if committed.read_bytes() != Path(generated).read_bytes():
-        p.append(f"{committed.relative_to(ROOT)} is not what nbgrader generates from source now "
+        return [f"{committed} is missing (run `course build {lesson.id}`)"]
+    if not same_notebook(committed, Path(generated)):
+        p.append(f"release/{lesson.id}/{committed.name} is not what nbgrader generates from source now "
                  f"(run `course build {lesson.id}` and commit)")
-    gen_dir, rel_dir = Path(generated).parent, committed.parent
-    gen_files = {f.relative_to(gen_dir) for f in gen_dir.rglob("*") if f.is_file()}
-    rel_files = {f.relative_to(rel_dir) for f in rel_dir.rglob("*") if f.is_file()}
+    gen_files, rel_files = _files(Path(generated).parent), _files(committed.parent)
     if gen_files != rel_files:
         p.append(f"release/{lesson.id}/ files differ from a fresh build: {sorted(map(str, gen_files ^ rel_files))}")
     text = committed.read_text(encoding="utf-8")
@@ -228,6 +378,21 @@ def _fails(cell) -> list[dict]:
     """What makes nbgrader score a test cell 0: an error, or anything written to stderr (a warning too)."""
     return _errors(cell) + [{"ename": "stderr", "evalue": o.get("text", "")[:200]} for o in cell.get("outputs", [])
                             if o.get("output_type") == "stream" and o.get("name") == "stderr"]
+
+
+@contextlib.contextmanager
+def _environ(**values: str):
+    """Environment variables set for the kernels started inside the block."""
+    old = {k: os.environ.get(k) for k in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for k, v in old.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
 
 
 def _execute(nb, cwd: Path, timeout: int, after=None) -> tuple[float, list[float]]:
@@ -332,6 +497,8 @@ def check_lesson(lesson: Lesson, scratch: Path, run: bool = True, timeout: int =
     source_nb = catalog.read_notebook(lesson.source)
     mutants = load_mutants(lesson.id)
     report.problems += [f"[structure] {p}" for p in check_structure(lesson, source_nb, mutants)]
+    style, report.notes = check_style(lesson, source_nb)
+    report.problems += [f"[style] {p}" for p in style]
 
     scratch = Path(scratch)
     if scratch.exists():
@@ -347,8 +514,9 @@ def check_lesson(lesson: Lesson, scratch: Path, run: bool = True, timeout: int =
     nb = nbformat.read(work / f"{lesson.id}.ipynb", as_version=4)
     pristine = copy.deepcopy(nb)
     try:
-        total, times = _execute(nb, work, timeout,
-                                after=lambda client: run_mutants(client, pristine, mutants, report))
+        with _environ(COURSE_STRICT_NEEDS="1"):
+            total, times = _execute(nb, work, timeout,
+                                    after=lambda client: run_mutants(client, pristine, mutants, report))
     except Exception as e:  # a dead kernel or a broken notebook: report it, don't crash the suite
         report.problems.append(f"[solution] executing the solution failed: {type(e).__name__}: {e}")
         return report
@@ -370,11 +538,15 @@ def check_lesson(lesson: Lesson, scratch: Path, run: bool = True, timeout: int =
         report.problems.append(f"[budget] solution ran {total:.0f}s, over twice its budget of {lesson.budget_s:.0f}s")
 
     # 2. the release, as a learner receives it
+    # alone in an empty folder, as on Colab: no repository around it (COURSE_ROOT points at nothing), and
+    # every dataset or model it reads must be one its setup cell declared (COURSE_STRICT_NEEDS)
     work = scratch / "release"
     shutil.copytree(course / "release" / lesson.id, work)
+    (scratch / "no_repository").mkdir(exist_ok=True)
     rnb = nbformat.read(work / f"{lesson.id}.ipynb", as_version=4)
     try:
-        _execute(rnb, work, timeout)
+        with _environ(COURSE_ROOT=str(scratch / "no_repository"), COURSE_STRICT_NEEDS="1"):
+            _execute(rnb, work, timeout)
     except Exception as e:
         report.problems.append(f"[zero] executing the release failed: {type(e).__name__}: {e}")
         return report

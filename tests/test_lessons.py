@@ -1,4 +1,4 @@
-"""The checks every lesson passes (COURSE_DESIGN.md), for every lesson found in source/."""
+"""The checks every lesson passes (CONTRIBUTING.md), for every lesson found in source/."""
 from __future__ import annotations
 
 import pytest
