@@ -11,6 +11,7 @@ cells, and keeps its own exercises for its own new idea.
 | ``mean_pooling`` | 04 (masked mean of token vectors) |
 | ``embed`` | 04 / 11 (MiniLM sentence embeddings) |
 | ``chat`` | 17 (chat template + generation with SmolLM2) |
+| ``normalize_answer``, ``exact_match``, ``token_f1`` | 18 (SQuAD metrics) |
 """
 from __future__ import annotations
 
@@ -80,3 +81,43 @@ def chat(tokenizer, model, messages: list[dict], max_new_tokens: int = 64, **gen
         out = model.generate(**enc, max_new_tokens=max_new_tokens, pad_token_id=tokenizer.eos_token_id,
                              **generate_kwargs)
     return tokenizer.decode(out[0, enc["input_ids"].shape[1]:], skip_special_tokens=True).strip()
+
+
+def normalize_answer(text: str) -> str:
+    """SQuAD's answer normalisation: lower case, punctuation and the articles a/an/the removed,
+    whitespace collapsed (lesson 18)."""
+    import re
+    import string
+
+    text = "".join(ch for ch in text.lower() if ch not in set(string.punctuation))
+    text = re.sub(r"\b(a|an|the)\b", " ", text)
+    return " ".join(text.split())
+
+
+def exact_match(prediction: str, truths: Sequence[str]) -> float:
+    """1.0 if the normalised prediction equals any normalised gold answer, else 0.0 (lesson 18).
+    No gold answers (an unanswerable question): 1.0 exactly when the prediction is empty."""
+    if not truths:
+        return float(normalize_answer(prediction) == "")
+    return float(any(normalize_answer(prediction) == normalize_answer(t) for t in truths))
+
+
+def token_f1(prediction: str, truths: Sequence[str]) -> float:
+    """SQuAD token F1: the best, over the gold answers, of the F1 of the normalised token bags (lesson 18).
+    No gold answers: 1.0 exactly when the prediction is empty."""
+    from collections import Counter
+
+    if not truths:
+        return float(normalize_answer(prediction) == "")
+    best = 0.0
+    pred = normalize_answer(prediction).split()
+    for t in truths:
+        gold = normalize_answer(t).split()
+        if not pred or not gold:
+            best = max(best, float(pred == gold))
+            continue
+        common = sum((Counter(pred) & Counter(gold)).values())
+        if common:
+            p, r = common / len(pred), common / len(gold)
+            best = max(best, 2 * p * r / (p + r))
+    return best
