@@ -36,10 +36,11 @@ def cmd_check(args) -> int:
         print("\n".join(report.lines()), flush=True)
         rows.append((lesson.id, report, time.perf_counter() - t))
         failed += not report.ok
-    print("\nlesson                         run     budget  mutants  check time  result")
+    print("\nlesson                         cpu      wall    budget  mutants  check time  result")
     for lid, r, t in rows:
         run = f"{r.run_s:6.1f}s" if r.run_s is not None else "     -"
-        print(f"{lid:30s} {run}  {r.lesson.budget_s:5.0f}s  {r.killed:3d}/{r.mutants:<3d}  {t:9.1f}s  "
+        cpu = f"{r.cpu_s:6.1f}s" if r.cpu_s is not None else "     -"
+        print(f"{lid:30s} {cpu}  {run}  {r.lesson.budget_s:5.0f}s  {r.killed:3d}/{r.mutants:<3d}  {t:9.1f}s  "
               f"{'ok' if r.ok else 'FAIL'}")
     return 1 if failed else 0
 

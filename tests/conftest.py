@@ -36,12 +36,13 @@ def report(lesson_id, scratch) -> checks.Report:
 def pytest_terminal_summary(terminalreporter):
     tr = terminalreporter
     if _REPORTS:
-        tr.section("lessons: solution run time, budget, mutants")
-        tr.write_line(f"{'lesson':32s} {'run':>8s} {'budget':>7s} {'slowest cell':>13s} {'mutants':>9s} "
+        tr.section("lessons: solution CPU and wall time, budget (CPU), mutants")
+        tr.write_line(f"{'lesson':32s} {'cpu':>8s} {'wall':>8s} {'budget':>7s} {'slowest cell':>13s} {'mutants':>9s} "
                       f"{'check':>7s}  result")
         for lid, r in _REPORTS.items():
             run = f"{r.run_s:7.1f}s" if r.run_s is not None else "       -"
-            tr.write_line(f"{lid:32s} {run} {r.lesson.budget_s:6.0f}s {r.slowest_cell[1]:12.1f}s "
+            cpu = f"{r.cpu_s:7.1f}s" if r.cpu_s is not None else "       -"
+            tr.write_line(f"{lid:32s} {cpu} {run} {r.lesson.budget_s:6.0f}s {r.slowest_cell[1]:12.1f}s "
                           f"{r.killed:4d}/{r.mutants:<4d} {_CHECK_TIME[lid]:6.1f}s  {'ok' if r.ok else 'FAIL'}")
         total_m = sum(r.mutants for r in _REPORTS.values())
         tr.write_line(f"mutants caught: {sum(r.killed for r in _REPORTS.values())}/{total_m}")
