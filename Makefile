@@ -38,9 +38,15 @@ doctor: venv           ## is this machine ready?
 grade: venv            ## grade submitted/ (SUBMISSIONS=path to another folder)
 	$(BIN)/course grade $(or $(SUBMISSIONS),submitted)
 
-lab: venv              ## JupyterLab on release/ for self-study
-	$(BIN)/jupyter lab --notebook-dir=release
+# LAB_ARGS passes options through, e.g. `make lab LAB_ARGS="--ip=0.0.0.0 --no-browser --port=8888"` on a remote
+# machine or in a container. As root (a container) --allow-root is added.
+LAB_ARGS ?=
+ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root,)
+
+lab: venv              ## JupyterLab on release/ for self-study (LAB_ARGS="..." for more options)
+	mkdir -p .exchange
+	$(BIN)/jupyter lab --notebook-dir=release $(ALLOW_ROOT) $(LAB_ARGS)
 
 clean:                 ## remove generated files (keeps .venv)
-	rm -rf demo_class grades feedback submitted gradebook.db .course_tmp reports
+	rm -rf demo_class grades feedback submitted gradebook.db .course_tmp reports .exchange
 	find autograded -mindepth 1 ! -name .gitkeep -exec rm -rf {} +

@@ -32,3 +32,8 @@ c.ClearSolutions.code_stub = {
 }
 c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
 
+
+# A local exchange, so that JupyterLab's Assignment List and Course List menus work on one machine (self-study
+# and `make lab`): `make lab` creates the folder. A class on JupyterHub points this at a shared volume instead.
+c.Exchange.root = os.path.join(HERE, ".exchange")
+c.Exchange.path_includes_course = True
