@@ -10,6 +10,8 @@ Modules, one job each:
 - ``env``      what a lesson needs (packages, data, models) and ``course.setup``, which provides it
 - ``data``     offline-first datasets for the lessons
 - ``models``   the pretrained models, from pinned packages (a registry: one entry per model)
+- ``reference`` code later lessons reuse from earlier ones, each piece checked against its lesson
+- ``template`` ``course new``: a new lesson in the one style
 - ``cli``      the ``course`` command
 """
 from __future__ import annotations
