@@ -58,8 +58,14 @@ def checks() -> list[tuple[bool, str, str]]:
             out.append((True, f"need {name} ({need.kind}): {need.check()}", ""))
         except CourseError as e:
             out.append((False, f"need {name} ({need.kind})", str(e)))
+    from .data import DATAFILES, _sums, verify
+    for name, digest in _sums().items():  # every committed data file, needed by a lesson or not
+        try:
+            verify(DATAFILES / name, digest)
+            out.append((True, f"data file course/datafiles/{name}: sha256 ok", ""))
+        except (CourseError, OSError) as e:
+            out.append((False, f"data file course/datafiles/{name}", f"{e}; restore it with `git checkout -- course/datafiles`"))
     try:
-        from . import catalog
         n = len(catalog.lessons())
         out.append((n > 0, f"{n} lessons in source/", "clone the whole repository"))
     except CourseError as e:
