@@ -19,7 +19,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import REPO_SLUG, ROOT, CourseError, catalog, nbg
+from . import REPO_SLUG, ROOT, CourseError, catalog, mutate, nbg
 from .catalog import Lesson
 
 SOLUTION_MARKERS = ("### BEGIN SOLUTION", "### END SOLUTION")
@@ -27,6 +27,8 @@ HIDDEN_MARKERS = ("### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS")
 ALLOWED_NB_META = {"kernelspec", "language_info", "course"}
 ALLOWED_CELL_META = {"nbgrader", "tags", "editable", "deletable", "slideshow"}
 MUTANT_CELL_TIMEOUT = 120
+AUTO_MUTANT_TIMEOUT = 20  # per cell; at least 3 × the solution's own time for that cell; a timeout counts as killed
+AUTO_TARGET = 0.95  # share of the non-equivalent automatic mutants an exercise's tests must kill, per lesson
 
 
 @dataclass
@@ -54,15 +56,28 @@ class Mutant:
         return out
 
 
-def load_mutants(lesson_id: str, root: Path = ROOT) -> dict[str, list[Mutant]]:
-    """``tests/mutants/<lesson>.py``'s MUTANTS, keyed by answer-cell grade_id ({} when the file is missing)."""
+def _mutants_module(lesson_id: str, root: Path = ROOT):
     path = Path(root) / "tests" / "mutants" / f"{lesson_id}.py"
     if not path.exists():
-        return {}
+        return None
     spec = importlib.util.spec_from_file_location(f"mutants_{lesson_id}", path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    return dict(getattr(module, "MUTANTS", {}))
+    return module
+
+
+def load_mutants(lesson_id: str, root: Path = ROOT) -> dict[str, list[Mutant]]:
+    """``tests/mutants/<lesson>.py``'s MUTANTS, keyed by answer-cell grade_id ({} when the file is missing)."""
+    return dict(getattr(_mutants_module(lesson_id, root), "MUTANTS", {}))
+
+
+def load_equivalent(lesson_id: str, root: Path = ROOT) -> dict[str, dict[str, str]]:
+    """``tests/mutants/<lesson>.py``'s EQUIVALENT: grade_id → {automatic mutant name: why it is equivalent}."""
+    return dict(getattr(_mutants_module(lesson_id, root), "EQUIVALENT", {}))
+
+
+def verdicts_path(lesson_id: str, root: Path = ROOT) -> Path:
+    return Path(root) / "tests" / "mutants" / "verdicts" / f"{lesson_id}.json"
 
 
 @dataclass
@@ -80,6 +95,17 @@ class Report:
     killed: int = 0
     survivors: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    auto_generated: int = 0
+    auto_killed: int = 0
+    auto_equivalent: int = 0
+    auto_survivors: list[str] = field(default_factory=list)
+    auto_run: int = 0  # how many automatic mutants were executed (the others came from the verdict record)
+
+    @property
+    def auto_rate(self) -> float | None:
+        """Killed share of the non-equivalent automatic mutants (None when there are none)."""
+        n = self.auto_generated - self.auto_equivalent
+        return self.auto_killed / n if n else None
 
     @property
     def ok(self) -> bool:
@@ -100,7 +126,12 @@ class Report:
                 f"  release   : {self.release_score if self.release_score is None else f'{self.release_score:g}'}"
                 " points (must be 0)",
                 f"  mutants   : {self.killed}/{self.mutants} caught",
+                f"  automatic : {self.auto_generated} generated, {self.auto_killed} killed, {self.auto_equivalent} "
+                f"listed as equivalent, {len(self.auto_survivors)} survive"
+                + (f" ({self.auto_rate:.1%} of the non-equivalent killed)" if self.auto_rate is not None else "")
+                + f"; {self.auto_run} run, {self.auto_generated - self.auto_run} from the verdict record",
             ]
+            out += [f"  survivor  {s}" for s in self.auto_survivors]
         else:
             out.append("  not executed (static checks only, or the run failed: see below)")
         out += [f"  note {n}" for n in self.notes]
@@ -290,9 +321,11 @@ def check_style(lesson: Lesson, nb: dict) -> tuple[list[str], list[str]]:
     for k, (a, tests) in enumerate(exercises(nb), start=1):
         gid = _nbmeta(cells[a])["grade_id"]
         names = re.findall(r"^(?:def|class)\s+(\w+)", _src(cells[a]), re.M)
-        if not names or snake(names[0]) != gid:
+        if not names or not (re.fullmatch(r"[a-z][a-z0-9_]*", gid) and
+                             gid.replace("_", "") == names[0].replace("_", "").lower()):
             p.append(f"answer cell {gid!r}: its grade_id must be the snake_case name of the first function or "
-                     f"class it defines ({names[0] if names else 'none'} → {snake(names[0]) if names else '?'})")
+                     f"class it defines, lowercase with underscores ({names[0] if names else 'none'} → "
+                     f"{snake(names[0]) if names else '?'}; LoRALinear → lora_linear)")
         for t in tests:
             tid = _nbmeta(cells[t]).get("grade_id", "")
             if not (tid == f"test_{gid}" or tid.startswith(f"test_{gid}_")):
@@ -433,6 +466,7 @@ def _execute(nb, cwd: Path, timeout: int, after=None, cpu: list | None = None) -
         cpu1 = _kernel_cpu(client)
         if cpu is not None and cpu0 is not None and cpu1 is not None:
             cpu.append(cpu1 - cpu0)
+        client.cell_times = times  # the mutant runs size their timeouts by them
         if after is not None:
             after(client)
     return total, times
@@ -444,14 +478,15 @@ def _run_cell(client, source: str, index: int, timeout: int = MUTANT_CELL_TIMEOU
     from nbclient.exceptions import CellTimeoutError
 
     cell = nbformat.v4.new_code_cell(source)
-    old, kept = client.timeout, client.nb.cells[index]
+    old, kept, interrupt = client.timeout, client.nb.cells[index], client.interrupt_on_timeout
     client.timeout = timeout
+    client.interrupt_on_timeout = True  # a looping mutant must not keep the kernel busy for the next cell
     try:
         client.execute_cell(cell, index)
     except CellTimeoutError:
         return [{"ename": "Timeout", "evalue": f"cell ran over {timeout}s"}]
     finally:
-        client.timeout = old
+        client.timeout, client.interrupt_on_timeout = old, interrupt
         client.nb.cells[index] = kept  # nbclient stores the executed cell in the notebook: undo that
     return _fails(cell)
 
@@ -479,6 +514,67 @@ def run_mutants(client, nb, mutants: dict[str, list[Mutant]], report: Report) ->
                 report.problems.append(f"[mutants] {gid}: mutant {m.name!r} survives its tests")
             if _run_cell(client, solution, a):
                 report.problems.append(f"[mutants] {gid}: re-running the solution after a mutant failed")
+
+
+def run_auto_mutants(client, nb, lesson_id: str, report: Report, equivalent: dict[str, dict[str, str]],
+                     record: dict[str, dict], update: bool = False) -> dict[str, dict]:
+    """Every automatic mutant (course/mutate.py) of every exercise against its tests, in the kernel that holds
+    the lesson; verdicts found in ``record`` (keyed by :func:`mutate.verdict_key`) are reused, not run.
+
+    Returns the record as it should be now. Survivors that ``equivalent`` lists count as equivalent; an
+    EQUIVALENT entry that names no generated mutant, or names one the tests kill, is reported as stale.
+    """
+    cells, new_record = nb.cells, {}
+    times = getattr(client, "cell_times", None) or [0.0] * len(cells)
+    gids = {cells[a].metadata["nbgrader"]["grade_id"] for a, _ in exercises(nb)}
+    for gid in sorted(set(equivalent) - gids):
+        report.problems.append(f"[auto] EQUIVALENT has an entry for {gid!r}, which is no answer cell (stale: remove it)")
+    for a, tests in exercises(nb):
+        gid = cells[a].metadata["nbgrader"]["grade_id"]
+        solution, test_src = _src(cells[a]), [_src(cells[t]) for t in tests]
+        if any(_fails(client.nb.cells[t]) for t in tests):  # every mutant would look killed: record nothing
+            report.problems.append(f"[auto] {gid}: the solution fails its own tests, so its automatic mutants "
+                                   "were not run")
+            continue
+        generated = mutate.generate(solution, seed=f"{lesson_id}:{gid}")
+        listed = equivalent.get(gid, {})
+        for name in sorted(set(listed) - {m.name for m in generated}):
+            report.problems.append(f"[auto] {gid}: EQUIVALENT lists {name!r}, which is no automatic mutant any more "
+                                   "(stale: remove it)")
+        for m in generated:
+            report.auto_generated += 1
+            key = mutate.verdict_key(solution, test_src, m.code)
+            verdict = record.get(key, {}).get("verdict")
+            if verdict is None:
+                report.auto_run += 1
+                if _run_cell(client, m.code, a, max(AUTO_MUTANT_TIMEOUT, int(3 * times[a]) + 1)):
+                    verdict = "killed"  # it fails to define the function: a learner's grading run fails too
+                elif any(_run_cell(client, src, t, max(AUTO_MUTANT_TIMEOUT, int(3 * times[t]) + 1))
+                         for src, t in zip(test_src, tests)):
+                    verdict = "killed"
+                else:
+                    verdict = "survived"
+                if _run_cell(client, solution, a):
+                    report.problems.append(f"[auto] {gid}: re-running the solution after mutant {m.name!r} failed")
+            new_record[key] = {"mutant": f"{gid}: {m.name}", "verdict": verdict}
+            if verdict == "killed":
+                report.auto_killed += 1
+                if m.name in listed:
+                    report.problems.append(f"[auto] {gid}: EQUIVALENT lists {m.name!r}, but the tests kill it "
+                                           "(stale: remove it)")
+            elif m.name in listed:
+                report.auto_equivalent += 1
+            else:
+                report.auto_survivors.append(f"{gid}: {m.name}")
+    if report.auto_rate is not None and report.auto_rate < AUTO_TARGET:
+        report.problems.append(f"[auto] the tests kill {report.auto_rate:.1%} of the non-equivalent automatic mutants "
+                               f"(target {AUTO_TARGET:.0%}); kill each survivor with a test or list it in EQUIVALENT "
+                               f"with a reason: {report.auto_survivors}")
+    if not update and new_record != record:
+        report.problems.append(f"[auto] the verdict record tests/mutants/verdicts/{lesson_id}.json is not current "
+                               f"({report.auto_run} mutants run anew, {len(set(record) - set(new_record))} entries "
+                               f"stale): run `course check {lesson_id} --update-verdicts` and commit it")
+    return new_record
 
 
 def unexpected_release_errors(nb) -> list[str]:
@@ -512,13 +608,22 @@ def _score(course: Path, lesson: Lesson, nb, student: str) -> tuple[float, list[
     return sum(c.score or 0 for c in cells), [f"{c.grade_id}={c.score}/{c.max_score}" for c in cells]
 
 
-def check_lesson(lesson: Lesson, scratch: Path, run: bool = True, timeout: int = 600) -> Report:
-    """All checks of one lesson; ``run=False`` does only the static ones."""
+def check_lesson(lesson: Lesson, scratch: Path, run: bool = True, timeout: int = 600,
+                 update_verdicts: bool = False) -> Report:
+    """All checks of one lesson; ``run=False`` does only the static ones.
+
+    ``update_verdicts``: run the automatic mutants missing from tests/mutants/verdicts/<lesson>.json and
+    rewrite it (otherwise a record that is not current is a problem).
+    """
     import nbformat
 
     report = Report(lesson)
     source_nb = catalog.read_notebook(lesson.source)
     mutants = load_mutants(lesson.id)
+    equivalent = load_equivalent(lesson.id)
+    vpath = verdicts_path(lesson.id)
+    record = json.loads(vpath.read_text(encoding="utf-8")) if vpath.exists() else {}
+    new_record: dict[str, dict] = {}
     report.problems += [f"[structure] {p}" for p in check_structure(lesson, source_nb, mutants)]
     style, report.notes = check_style(lesson, source_nb)
     report.problems += [f"[style] {p}" for p in style]
@@ -536,15 +641,22 @@ def check_lesson(lesson: Lesson, scratch: Path, run: bool = True, timeout: int =
     shutil.copytree(lesson.source.parent, work)
     nb = nbformat.read(work / f"{lesson.id}.ipynb", as_version=4)
     pristine = copy.deepcopy(nb)
+    def after(client):
+        run_mutants(client, pristine, mutants, report)
+        new_record.update(run_auto_mutants(client, pristine, lesson.id, report, equivalent, record, update_verdicts))
+
     try:
         cpu: list[float] = []
         with _environ(COURSE_STRICT_NEEDS="1"):
-            total, times = _execute(nb, work, timeout, cpu=cpu,
-                                    after=lambda client: run_mutants(client, pristine, mutants, report))
+            total, times = _execute(nb, work, timeout, cpu=cpu, after=after)
         report.cpu_s = cpu[0] if cpu else None
     except Exception as e:  # a dead kernel or a broken notebook: report it, don't crash the suite
         report.problems.append(f"[solution] executing the solution failed: {type(e).__name__}: {e}")
         return report
+    if update_verdicts:
+        vpath.parent.mkdir(parents=True, exist_ok=True)
+        vpath.write_text(json.dumps(dict(sorted(new_record.items())), indent=1, ensure_ascii=False) + "\n",
+                         encoding="utf-8")
     report.run_s = total
     slow = max(range(len(times)), key=times.__getitem__)
     report.slowest_cell = (slow, times[slow])

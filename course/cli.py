@@ -32,16 +32,20 @@ def cmd_check(args) -> int:
     rows = []
     for lesson in catalog.select(args.lessons):
         t = time.perf_counter()
-        report = checks.check_lesson(lesson, _scratch(f"check-{lesson.id}"), run=not args.static)
+        report = checks.check_lesson(lesson, _scratch(f"check-{lesson.id}"), run=not args.static,
+                                     update_verdicts=args.update_verdicts)
         print("\n".join(report.lines()), flush=True)
         rows.append((lesson.id, report, time.perf_counter() - t))
         failed += not report.ok
-    print("\nlesson                         cpu      wall    budget  mutants  check time  result")
+    print("\nlesson                         cpu      wall    budget  mutants  automatic: killed/non-equiv (equiv)"
+          "  check time  result")
     for lid, r, t in rows:
         run = f"{r.run_s:6.1f}s" if r.run_s is not None else "     -"
         cpu = f"{r.cpu_s:6.1f}s" if r.cpu_s is not None else "     -"
-        print(f"{lid:30s} {cpu}  {run}  {r.lesson.budget_s:5.0f}s  {r.killed:3d}/{r.mutants:<3d}  {t:9.1f}s  "
-              f"{'ok' if r.ok else 'FAIL'}")
+        auto = (f"{r.auto_killed:4d}/{r.auto_generated - r.auto_equivalent:<4d} {r.auto_rate or 0:6.1%} "
+                f"({r.auto_equivalent:3d})")
+        print(f"{lid:30s} {cpu}  {run}  {r.lesson.budget_s:5.0f}s  {r.killed:3d}/{r.mutants:<3d}  {auto:34s}  "
+              f"{t:9.1f}s  {'ok' if r.ok else 'FAIL'}")
     return 1 if failed else 0
 
 
@@ -121,6 +125,8 @@ def main(argv: list[str] | None = None) -> int:
     s = sub.add_parser("check", help="run the lesson checks and print a per-lesson report")
     s.add_argument("lessons", nargs="*", metavar="LESSON")
     s.add_argument("--static", action="store_true", help="only the checks that execute nothing")
+    s.add_argument("--update-verdicts", action="store_true",
+                   help="run the automatic mutants missing from tests/mutants/verdicts/<lesson>.json and rewrite it")
     s.set_defaults(func=cmd_check)
 
     s = sub.add_parser("grade", help="grade a folder of submissions: SUBMISSIONS/<student>/<lesson>/<lesson>.ipynb")

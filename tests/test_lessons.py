@@ -42,6 +42,14 @@ def test_every_mutant_is_caught(report):
     assert report.killed == report.mutants, f"survivors: {report.survivors}"
 
 
+def test_automatic_mutants_killed(report):
+    """At least 95% of the non-equivalent automatic mutants (course/mutate.py) killed; EQUIVALENT and the
+    verdict record (tests/mutants/verdicts/) current."""
+    _ok(report.of("auto"))
+    if report.auto_rate is not None:
+        assert report.auto_rate >= 0.95, f"survivors: {report.auto_survivors}"
+
+
 def test_within_budget(report):
     """A budget is a design limit on the solution's CPU time (a busy machine does not inflate it)."""
     _ok(report.of("budget"))

@@ -3,6 +3,8 @@ from course.checks import Mutant
 
 MUTANTS = {
     "lp_norm": [
+        Mutant("keeps integer input as integers: |x|^p overflows int64",
+               replace=[("a = np.abs(np.asarray(x, dtype=float))", "a = np.abs(np.asarray(x))")]),
         Mutant("forgets the absolute value",
                replace=[("a = np.abs(np.asarray(x, dtype=float))", "a = np.asarray(x, dtype=float)")]),
         Mutant("forgets the 1/p-th root",
@@ -70,6 +72,12 @@ MUTANTS = {
                replace=[('raise np.linalg.LinAlgError(f"A is singular: no usable pivot in column {k}")', "pass")]),
     ],
     "power_iteration": [
+        Mutant("ignores num_iters: always iterates to convergence",
+               replace=[("for _ in range(num_iters):", "for _ in range(1000):")]),
+        Mutant("ignores seed: always starts from default_rng(0)",
+               replace=[("np.random.default_rng(seed)", "np.random.default_rng(0)")]),
+        Mutant("does not scale the start vector to length 1",
+               replace=[("    v = v / np.linalg.norm(v)\n", "")]),
         Mutant("eigenvalue as the norm of A v (loses the sign)",
                replace=[("lam = float(v @ A @ v)", "lam = float(np.linalg.norm(A @ v))")]),
         Mutant("no rescaling inside the loop", replace=[("w = w / np.linalg.norm(w)", "pass")]),
@@ -78,6 +86,9 @@ MUTANTS = {
         Mutant("multiplies from the left (v A): a left eigenvector", replace=[("w = A @ v", "w = v @ A")]),
     ],
     "gram_schmidt": [
+        Mutant("absolute tolerance: ignores ||A[:, j]||",
+               replace=[("norm_u <= tol * np.linalg.norm(A[:, j])", "norm_u <= tol")]),
+        Mutant("ignores tol: always 1e-10", replace=[("<= tol *", "<= 1e-10 *")]),
         Mutant("forgets to normalise", replace=[("Q[:, j] = u / norm_u", "Q[:, j] = u")]),
         Mutant("projects onto the original columns a_i instead of q_i",
                replace=[("u -= (Q[:, i] @ u) * Q[:, i]", "u -= (A[:, i] @ u) * A[:, i]")]),
@@ -107,4 +118,35 @@ MUTANTS = {
         Mutant("scales the columns of V^T by s (wrong side)",
                replace=[("return (U[:, :k] * s[:k]) @ Vt[:k, :]", "return U[:, :k] @ (Vt[:k, :] * s[:k])")]),
     ],
+}
+
+# Automatic mutants (course/mutate.py) that no test can tell apart from the solution, with the reason.
+_F64 = "np.float64 is accepted as the float the contract promises (the tests check float or np.floating)"
+_MAY_STOP = "the contract lets it stop early once the change is below tol but does not require it"
+EQUIVALENT = {
+    "lp_norm": {
+        "cast: float(np.max(a)) → np.max(a)": _F64,
+        "cast: float(np.sum(a ** p) ** (1.0 / p)) → np.sum(a ** p) ** (1.0 / p)": _F64,
+    },
+    "solve": {
+        "const: 0 → 1 in n = U.shape[0]": "A is square: shape[1] == shape[0]",
+        "cast: int(np.argmax(np.abs(U[k:, k]))) → np.argmax(np.abs(U[k:, k]))": "an np.int64 index works the same",
+    },
+    "power_iteration": {
+        "param: tol = 1e-12": _MAY_STOP,
+        "const: 0 → 1 in n = A.shape[0]": "A is square: shape[1] == shape[0]",
+        "arith: w - v → w + v": _MAY_STOP + " (this only changes when it stops)",
+        "arith: w + v → w - v": _MAY_STOP + " (this only changes when it stops)",
+        "drop: if change < tol: …": _MAY_STOP,
+        "compare: change < tol → change <= tol": _MAY_STOP,
+        "drop: break": _MAY_STOP,
+        "cast: float(v @ A @ v) → v @ A @ v": _F64,
+    },
+    "low_rank_approx": {
+        "cast: drop dtype= in U, s, Vt = np.linalg.svd(np.asarray(A, dtype=float), full_matrices=Fa…":
+            "np.linalg.svd returns float factors for integer A too",
+        "const: False → True in U, s, Vt = np.linalg.svd(np.asarray(A, dtype=float), full_matrices=Fa…":
+            "only the first k columns of U and rows of Vt are used: the full factors give the same A_k",
+        "drop: k = min(k, len(s))": "slices past the end stop at len(s): k > min(m, n) gives the same A_k",
+    },
 }

@@ -20,6 +20,12 @@ MUTANTS = {
         Mutant("works in place on the input without converting to float",
                replace=[("x = np.array(x, dtype=float)  # a float copy: the caller's array stays untouched",
                          "x = np.asarray(x)")]),
+        Mutant("ignores h: always steps 1e-5 (issue 11)",
+               replace=[("    ### BEGIN SOLUTION\n", "    ### BEGIN SOLUTION\n    h = 1e-5\n")]),
+        Mutant("gradient array made before the float copy: int input gives an int array (issue 11)",
+               replace=[("    x = np.array(x, dtype=float)  # a float copy: the caller's array stays untouched\n"
+                         "    grad = np.zeros_like(x)\n",
+                         "    grad = np.zeros_like(x)\n    x = np.array(x, dtype=float)\n")]),
         Mutant("forward difference per coordinate",
                replace=[("x[idx] = old - h\n        f_minus = f(x)", "x[idx] = old\n        f_minus = f(x)"),
                         ("(f_plus - f_minus) / (2 * h)", "(f_plus - f_minus) / h")]),
@@ -34,13 +40,16 @@ MUTANTS = {
     ],
     "gradient_check": [
         Mutant("absolute instead of relative error", replace=[("return float(num / den)", "return float(num)")]),
+        Mutant("ignores h: numerical gradient with the default step (issue 11)",
+               replace=[("numerical_gradient(f, x, h)", "numerical_gradient(f, x)")]),
+        Mutant("floors the denominator at 1e-8 instead of 1e-12", replace=[("1e-12)", "1e-8)")]),
         Mutant("divides by the analytic norm only",
                replace=[("max(np.linalg.norm(g_a) + np.linalg.norm(g_n), 1e-12)", "max(np.linalg.norm(g_a), 1e-12)")]),
         Mutant("no floor: 0/0 for zero gradients",
                replace=[("max(np.linalg.norm(g_a) + np.linalg.norm(g_n), 1e-12)",
                          "np.linalg.norm(g_a) + np.linalg.norm(g_n)")]),
     ],
-    "value_add_mul": [
+    "value_add": [
         Mutant("sum assigns the gradient instead of accumulating",
                replace=[("a.grad += out.grad\n        b.grad += out.grad", "a.grad = out.grad\n        b.grad = out.grad")]),
         Mutant("product passes each parent its own value",
@@ -52,7 +61,7 @@ MUTANTS = {
         Mutant("does not wrap plain numbers", replace=[("    a, b = as_value(a), as_value(b)\n", "")]),
         Mutant("product does not record its parents", replace=[('parents=(a, b), op="*"', 'op="*"')]),
     ],
-    "value_pow_exp_tanh": [
+    "value_pow": [
         Mutant("power rule without the -1", replace=[("k * a.data ** (k - 1) * out.grad", "k * a.data ** k * out.grad")]),
         Mutant("power rule without the factor k", replace=[("k * a.data ** (k - 1) * out.grad", "a.data ** (k - 1) * out.grad")]),
         Mutant("exp derivative uses the input", replace=[("a.grad += out.data * out.grad", "a.grad += a.data * out.grad")]),
@@ -90,5 +99,31 @@ MUTANTS = {
                     "        path.append(x)\n"
                     "    return np.array(path)\n"),
         Mutant("one step too few", replace=[("for _ in range(steps):", "for _ in range(steps - 1):")]),
+        Mutant("keeps an integer x0 as integers: zero steps give an int path",
+               replace=[("x = np.array(x0, dtype=float)", "x = np.array(x0)")]),
     ],
+}
+
+# Automatic mutants (course/mutate.py) that no test can tell apart from the solution, with the reason.
+_F64 = "np.float64 subclasses float and the value is already a float here: the cast changes nothing"
+EQUIVALENT = {
+    "central_difference": {
+        "cast: float((f(x + h) - f(x - h)) / (2 * h)) → (f(x + h) - f(x - h)) / (2 * h)": _F64,
+    },
+    "neuron_loss_grad": {
+        "cast: float(np.dot(w, x) + b) → np.dot(w, x) + b": "math.tanh accepts the np.float64 as it is",
+        "cast: drop dtype= in grad_w = dL_dz * np.asarray(x, dtype=float)":
+            "dL_dz is a Python float, so dL_dz * x is a float array for an integer x too",
+        "cast: float(loss) → loss": "loss is computed from math.tanh: already a Python float",
+        "cast: float(grad_b) → grad_b": "grad_b is computed from math.tanh: already a Python float",
+    },
+    "gradient_check": {
+        "cast: drop dtype= in g_a = np.asarray(grad_f(x), dtype=float).ravel()":
+            "g_a only enters norms and a difference with the float g_n, which give floats for integer g_a too",
+        "cast: float(num / den) → num / den": _F64,
+    },
+    "gradient_descent": {
+        "cast: drop dtype= in x = x - lr * np.asarray(grad_f(x), dtype=float)":
+            "x is float already and lr * (an integer gradient) is float: the update is the same",
+    },
 }

@@ -38,6 +38,8 @@ MUTANTS = {
                replace=[("float(np.mean((x - mu_hat) ** 2))", "float(np.sqrt(np.mean((x - mu_hat) ** 2)))")]),
         Mutant("forgets to centre the data (mean of squares)",
                replace=[("(x - mu_hat) ** 2", "x ** 2")]),
+        Mutant("E[x^2] - mean^2: loses every digit far from 0 (issue 11)",
+               replace=[("float(np.mean((x - mu_hat) ** 2))", "float(np.mean(x ** 2) - mu_hat ** 2)")]),
     ],
     "welch_t_test": [
         Mutant("pooled degrees of freedom n_a + n_b - 2 instead of Welch-Satterthwaite",
@@ -61,6 +63,8 @@ MUTANTS = {
                )),
     ],
     "bootstrap_ci": [
+        Mutant("ignores n_boot: always 2000 resamples",
+               replace=[("size=(n_boot, n)", "size=(2000, n)")]),
         Mutant("resamples without replacement (every resample is a shuffle of x)",
                replace=[("idx = rng.integers(0, n, size=(n_boot, n))",
                          "idx = np.array([rng.permutation(n) for _ in range(n_boot)])")]),
@@ -108,4 +112,40 @@ MUTANTS = {
         Mutant("returns the cross-entropy (forgets to subtract the entropy)",
                replace=[("np.log(p) - np.log(q)", "- np.log(q)")]),
     ],
+}
+
+# Automatic mutants (course/mutate.py) that no test can tell apart from the solution, with the reason.
+_ARR = ("the contract asks for float np.ndarray input and the tests pass exactly that: converting it again "
+        "(or not) changes nothing")
+_F64 = "np.float64 subclasses float: the value is already the float the contract promises"
+
+
+def _arrays(*names):
+    """The two automatic mutants of a line `name = np.asarray(name, dtype=float)`: dropped, or without dtype."""
+    out = {}
+    for n in names:
+        out[f"drop: {n} = np.asarray({n}, dtype=float)"] = _ARR
+        out[f"cast: drop dtype= in {n} = np.asarray({n}, dtype=float)"] = _ARR
+    return out
+
+
+EQUIVALENT = {
+    "bayes_posterior": _arrays("prior", "likelihood"),
+    "gaussian_log_pdf": _arrays("x", "mu", "sigma"),
+    "exponential_inverse_cdf_sample": _arrays("u"),
+    "mle_gaussian": {**_arrays("x"), "cast: float(x.mean()) → x.mean()": _F64,
+                     "cast: float(np.mean((x - mu_hat) ** 2)) → np.mean((x - mu_hat) ** 2)": _F64},
+    "welch_t_test": {"drop: a = np.asarray(a, dtype=float)": _ARR,
+                     "cast: drop dtype= in a = np.asarray(a, dtype=float)": _ARR,
+                     "drop: b = np.asarray(b, dtype=float)": _ARR,
+                     "cast: float(t) → t": _F64},
+    "bootstrap_ci": {"drop: x = np.asarray(x)": _ARR,
+                     "cast: drop dtype= in boot = np.array([stat(x[i]) for i in idx], dtype=float)":
+                         "stat returns numbers, so the array of them is float either way",
+                     "cast: float(lo) → lo": _F64, "cast: float(hi) → hi": _F64},
+    "entropy": {**_arrays("p"),
+                "const: 1.0 → 2.0 in safe = np.where(p > 0, p, 1.0)":
+                    "the placeholder is only used where p = 0, and 0 * log(anything positive) = 0"},
+    "cross_entropy": _arrays("p", "q"),
+    "kl_divergence": _arrays("p", "q"),
 }

@@ -54,6 +54,8 @@ MUTANTS = {
                replace=[("nn.ReLU()", "nn.Sigmoid()")]),
     ],
     "train_step": [
+        Mutant("leaves the model in whatever mode it is in (no model.train())",
+               replace=[("    model.train()\n", "")]),
         Mutant("forgets optimizer.zero_grad() (gradients accumulate)",
                replace=[("    optimizer.zero_grad()\n", "")]),
         Mutant("returns the loss tensor, not a float",
@@ -92,6 +94,8 @@ MUTANTS = {
                replace=[("summed = (last_hidden_state * m).sum(dim=1)", "summed = (last_hidden_state * m).sum(dim=2)")]),
     ],
     "cosine_similarity_matrix": [
+        Mutant("ignores eps: always clamps the norms at 1e-12",
+               replace=[("clamp(min=eps)", "clamp(min=1e-12)")]),
         Mutant("normalises along the wrong axis (columns instead of rows)",
                replace=[("A.norm(dim=1, keepdim=True)", "A.norm(dim=0, keepdim=True)"),
                         ("B.norm(dim=1, keepdim=True)", "B.norm(dim=0, keepdim=True)")]),
@@ -103,4 +107,28 @@ MUTANTS = {
         Mutant("plain dot products, no normalisation",
                code="def cosine_similarity_matrix(A, B, eps=1e-12):\n    return A @ B.T\n"),
     ],
+}
+
+# Automatic mutants (course/mutate.py) that no test can tell apart from the solution, with the reason.
+_ARR = ("the contract asks for np.ndarray input; float arrays are unchanged by the conversion and integer ones "
+        "give the same (exact) squared differences")
+EQUIVALENT = {
+    "pairwise_sq_distances": {
+        "drop: X = np.asarray(X, dtype=float)": _ARR,
+        "cast: drop dtype= in X = np.asarray(X, dtype=float)": _ARR,
+        "drop: Y = np.asarray(Y, dtype=float)": _ARR,
+        "cast: drop dtype= in Y = np.asarray(Y, dtype=float)": _ARR,
+    },
+    "pad_batch": {
+        "const: 0 → 1 in T = max((len(s) for s in seqs), default=0)":
+            "the default only applies to an empty list of sequences, which the contract does not cover",
+        "cast: drop dtype= in input_ids = torch.full((len(seqs), T), pad_id, dtype=torch.long)":
+            "torch.full with an int fill value is torch.long already",
+        "cast: drop dtype= in input_ids[b, :len(s)] = torch.tensor(s, dtype=torch.long)":
+            "a list of ints becomes torch.long anyway, and it is written into a torch.long tensor",
+    },
+    "mean_pooling": {
+        "const: 1e-09 → 2e-09 in count = m.sum(dim=1).clamp(min=1e-09)":
+            "the count is a whole number: the floor only matters for 0 real tokens, where the sum is 0 either way",
+    },
 }

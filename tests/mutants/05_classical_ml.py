@@ -95,6 +95,9 @@ MUTANTS = {
                replace=[("        if xs[i] == xs[i - 1]:\n            continue\n", "")]),
     ],
     "kmeans": [
+        Mutant("returns the labels of the last assignment, not of the returned centroids",
+               replace=[("    d2 = ((X[:, None, :] - C[None, :, :]) ** 2).sum(axis=2)\n    return C, d2.argmin(axis=1)",
+                         "    return C, labels")]),
         Mutant("never moves the centroids",
                replace=[("                C[j] = members.mean(axis=0)", "                pass")]),
         Mutant("empty cluster becomes nan (mean of no points)",
@@ -144,6 +147,8 @@ MUTANTS = {
                replace=[("perm = np.random.default_rng(seed).permutation(n)", "perm = np.random.default_rng().permutation(n)")]),
     ],
     "precision_recall_f1": [
+        Mutant("treats a denominator of 1 as empty (> 1 instead of > 0)",
+               replace=[("if tp + fp > 0", "if tp + fp > 1"), ("if tp + fn > 0", "if tp + fn > 1")]),
         Mutant("precision and recall swapped (FN in the precision denominator)",
                replace=[("precision = tp / (tp + fp) if tp + fp > 0 else 0.0", "precision = tp / (tp + fn) if tp + fn > 0 else 0.0"),
                         ("recall = tp / (tp + fn) if tp + fn > 0 else 0.0", "recall = tp / (tp + fp) if tp + fp > 0 else 0.0")]),
@@ -163,4 +168,53 @@ MUTANTS = {
                      "        f = 2 * p * r / (p + r)\n"
                      "    return float(p), float(r), float(f)\n")),
     ],
+}
+
+# Automatic mutants (course/mutate.py) that no test can tell apart from the solution, with the reason.
+_ARR = ("the contract asks for np.ndarray input and the tests pass arrays; numpy promotes integer arrays in the "
+        "float arithmetic that follows, so converting them again changes nothing")
+_F64 = "np.float64 subclasses float: the value is already the float the contract promises"
+
+
+def _arrays(*lines):
+    """The automatic mutants of conversion lines such as `X = np.asarray(X, dtype=float)`: dropped, without dtype."""
+    out = {}
+    for line in lines:
+        out[f"drop: {line}"] = _ARR
+        if "dtype=" in line:
+            out[f"cast: drop dtype= in {line}"] = _ARR
+    return out
+
+
+def _floats(*exprs):
+    return {f"cast: float({e}) → {e}": _F64 for e in exprs}
+
+
+_STOP = ("when no assignment changes, the update recomputes the same means: running the remaining rounds gives "
+         "the same centroids and labels as stopping")
+EQUIVALENT = {
+    "linear_regression_closed_form": {**_arrays("X = np.asarray(X, dtype=float)", "y = np.asarray(y, dtype=float)"),
+                                      **_floats("theta[-1]")},
+    "linear_regression_gd": {**_arrays("X = np.asarray(X, dtype=float)"), "drop: y = np.asarray(y, dtype=float)": _ARR,
+                             **_floats("b")},
+    "sigmoid": {**_arrays("z = np.asarray(z, dtype=float)"),
+                "compare: z >= 0 → z > 0": "at z = 0 both forms give exactly 0.5"},
+    "logistic_loss": {**_arrays("z = np.asarray(z, dtype=float)", "y = np.asarray(y, dtype=float)"),
+                      **_floats("np.mean(np.logaddexp(0.0, z) - y * z)")},
+    "logistic_regression_fit": {**_arrays("X = np.asarray(X, dtype=float)", "y = np.asarray(y, dtype=float)"),
+                                **_floats("b")},
+    "gini_impurity": _floats("1.0 - np.sum(p ** 2)"),
+    "best_split": {**_arrays("x = np.asarray(x, dtype=float)", "y = np.asarray(y)"),
+                   "compare: imp < best_imp → imp <= best_imp": "the contract says ties may be broken either way",
+                   **_floats("(xs[i - 1] + xs[i]) / 2", "imp")},
+    "kmeans": {"drop: X = np.asarray(X, dtype=float)": _ARR,
+               "drop: if labels is not None and np.array_equal(new_labels, labels): …": _STOP,
+               "compare: labels is not None → labels is None": _STOP + " (this never stops early)"},
+    "pca": {**_arrays("X = np.asarray(X, dtype=float)"),
+            "const: False → True in U, S, Vt = np.linalg.svd(Xc, full_matrices=False)":
+                "only the first k rows of Vt and the singular values are used; full matrices give the same ones"},
+    "precision_recall_f1": {"drop: y_true = np.asarray(y_true)": _ARR,
+                            "cast: int(np.sum((y_pred == positive) & (y_true == positive))) → "
+                            "np.sum((y_pred == positive) & (y_true == positive))": "an np.int64 count divides the same",
+                            **_floats("precision", "recall", "f1")},
 }

@@ -3,6 +3,7 @@ from course.checks import Mutant
 
 MUTANTS = {
     "activate": [
+        Mutant("ReLU derivative 1 at z = 0 (z >= 0)", replace=[("(z > 0).astype(float)", "(z >= 0).astype(float)")]),
         Mutant("tanh derivative without the square: 1 - tanh(z)",
                replace=[("return t, 1.0 - t ** 2", "return t, 1.0 - t")]),
         Mutant("sigmoid derivative forgets the (1 - s) factor",
@@ -126,4 +127,33 @@ MUTANTS = {
         Mutant("GELU with the tanh approximation",
                replace=[('"gelu": nn.GELU}', '"gelu": lambda: nn.GELU(approximate="tanh")}')]),
     ],
+}
+
+# Automatic mutants (course/mutate.py) that no test can tell apart from the solution, with the reason.
+_ARR = ("the contract asks for np.ndarray input and the tests pass arrays (integer ones too): numpy promotes them "
+        "in the float arithmetic that follows, so converting them first changes nothing")
+
+
+def _arrays(*lines):
+    out = {}
+    for line in lines:
+        out[f"drop: {line}"] = _ARR
+        out[f"cast: drop dtype= in {line}"] = _ARR
+    return out
+
+
+EQUIVALENT = {
+    "activate": _arrays("z = np.asarray(z, dtype=float)"),
+    "softmax": _arrays("z = np.asarray(z, dtype=float)"),
+    "cross_entropy": {**_arrays("logits = np.asarray(logits, dtype=float)", "y = np.asarray(y, dtype=int)"),
+                      "cast: float(np.mean(lse - correct)) → np.mean(lse - correct)":
+                          "np.float64 subclasses float: the value is already the float the contract promises"},
+    "mlp_forward": _arrays("X = np.asarray(X, dtype=float)"),
+    "mlp_backward": _arrays("y = np.asarray(y, dtype=int)"),
+    "train_mlp": {
+        "cast: drop dtype= in params = {name: np.array(value, dtype=float, copy=True) for name, val…":
+            "the updates theta - lr * grad are float arrays whatever the starting dtype",
+        "const: True → False in params = {name: np.array(value, dtype=float, copy=True) for name, val…":
+            "every update builds a new array (theta - lr * grad), so the caller's arrays are never written to",
+    },
 }

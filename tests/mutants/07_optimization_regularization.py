@@ -51,6 +51,8 @@ MUTANTS = {
                replace=[("(1 - beta2) * grad ** 2", "(1 - beta2) * new_m ** 2")]),
     ],
     "adamw_step": [
+        Mutant("does not pass beta1, beta2, eps on to Adam (always the defaults)",
+               replace=[("adam_step(decayed, grad, m, v, t, lr, beta1, beta2, eps)", "adam_step(decayed, grad, m, v, t, lr)")]),
         Mutant("L2 penalty in the gradient (Adam with weight_decay), not decoupled",
                code=("def adamw_step(param, grad, m, v, t, lr, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=0.01):\n"
                      "    return adam_step(param, grad + weight_decay * param, m, v, t, lr, beta1, beta2, eps)\n")),
@@ -124,4 +126,20 @@ MUTANTS = {
                         ("momentum * mean\n", "momentum * mean.mean()\n"),
                         ("momentum * var * n / (n - 1)", "momentum * var.mean() * n / (n - 1)")]),
     ],
+}
+
+# Automatic mutants (course/mutate.py) that no test can tell apart from the solution, with the reason.
+EQUIVALENT = {
+    "warmup_cosine_lr": {
+        "compare: step >= total_steps → step > total_steps":
+            "at step == total_steps the cosine branch gives min_lr exactly (cos(pi) is exactly -1.0)",
+        "cast: float(min_lr) → min_lr": "min_lr is a float (the signature says so): the cast changes nothing",
+        "cast: float(min_lr + 0.5 * (base_lr - min_lr) * (1.0 + math.cos(math.pi * p… → "
+        "min_lr + 0.5 * (base_lr - min_lr) * (1.0 + math.cos(math.pi * progres…":
+            "math.cos of Python floats already gives a Python float",
+    },
+    "dropout_forward": {
+        "compare: rng.random(x.shape) >= p → rng.random(x.shape) > p":
+            "rng.random draws exactly p with probability about 2^-53: the masks agree",
+    },
 }

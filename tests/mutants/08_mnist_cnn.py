@@ -120,3 +120,20 @@ MUTANTS = {
                replace=[("dtype=np.int64)\n    np.add.at", "dtype=float)\n    np.add.at")]),
     ],
 }
+
+# Automatic mutants (course/mutate.py) that no test can tell apart from the solution, with the reason.
+_INT = ("the contract's inputs are integer arrays or tensors: np.asarray gives an integer array that indexes and "
+        "np.add.at-counts the same without the cast")
+EQUIVALENT = {
+    "prepare_images": {
+        "cast: drop dtype= in x = torch.as_tensor(np.asarray(images), dtype=torch.float32) / 255.0":
+            "a uint8 tensor divided by 255.0 is already torch's default float32",
+    },
+    "conv2d_naive": {
+        "compare: padding > 0 → padding >= 0": "F.pad with zero padding returns the input unchanged",
+    },
+    "confusion_matrix": {
+        "cast: np.asarray(y_true).astype(np.int64) → np.asarray(y_true)": _INT,
+        "cast: np.asarray(y_pred).astype(np.int64) → np.asarray(y_pred)": _INT,
+    },
+}
