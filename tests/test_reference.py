@@ -48,3 +48,27 @@ def test_embed_matches_sentence_transformers():
     theirs = SentenceTransformer(str(minilm_path()), device="cpu").encode(texts, normalize_embeddings=True)
     assert ours.shape == (3, 384) and ours.dtype == np.float32
     np.testing.assert_allclose(ours, theirs, atol=1e-5)
+
+
+def test_squad_metrics_are_lesson_18s():
+    import re
+    import string
+    from collections import Counter
+
+    base = {"re": re, "string": string, "Counter": Counter}
+    norm = lesson_function("18_evaluation", "normalize_answer", extra=base)
+    em = lesson_function("18_evaluation", "exact_match", extra={**base, "normalize_answer": norm})
+    f1 = lesson_function("18_evaluation", "token_f1", extra={**base, "normalize_answer": norm})
+    cases = [("", []), ("the", []), ("x", []), ("", [""]), ("", ["the"]), ("cat", ["the"]), ("The cat.", ["cat"]),
+             ("cat cat", ["cat cat dog"]), ("Diederik Kingma", ["Diederik Kingma and Jimmy Ba", "Kingma"]),
+             ("The-End", ["end"]), ("a—b", ["b"]), ("  don't\tstop ", ["dont stop"])]
+    g = np.random.default_rng(0)
+    words = ["The", "the", "a", "An", "an", "cat", "Cat.", "(mat)", "2,014", "don't", "—", "é", "x-y", "", "\t"]
+    for _ in range(500):
+        p = " ".join(g.choice(words, size=g.integers(0, 6)))
+        cases.append((p, [" ".join(g.choice(words, size=g.integers(0, 6))) for _ in range(g.integers(0, 4))]))
+    for p, truths in cases:
+        assert reference.normalize_answer(p) == norm(p), p
+        assert reference.exact_match(p, truths) == em(p, truths), (p, truths)
+        np.testing.assert_allclose(reference.token_f1(p, truths), f1(p, truths), rtol=1e-12, atol=0,
+                                   err_msg=f"{p!r} {truths!r}")
