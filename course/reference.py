@@ -10,7 +10,7 @@ cells, and keeps its own exercises for its own new idea.
 | ``train_step`` | 04 (one optimisation step) |
 | ``mean_pooling`` | 04 (masked mean of token vectors) |
 | ``embed`` | 04 / 11 (MiniLM sentence embeddings) |
-| ``chat`` | 17 (chat template + generation with SmolLM2) |
+| ``chat`` | 17 (the chat template in use; the exercise there is ``format_chat``) |
 | ``normalize_answer``, ``exact_match``, ``token_f1`` | 18 (SQuAD metrics) |
 """
 from __future__ import annotations
