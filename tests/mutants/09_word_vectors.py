@@ -48,6 +48,8 @@ MUTANTS = {
                          "sims = (E @ query) / norms")]),
     ],
     "analogy": [
+        Mutant("divides by the norms without guarding zero rows: a zero row among a, b, c turns q into nan",
+               replace=[("U = E / np.where(norms > 0, norms, 1.0)", "U = E / norms")]),
         Mutant("wrong sign: a - b + c",
                replace=[("q = U[b] - U[a] + U[c]", "q = U[a] - U[b] + U[c]")]),
         Mutant("adds the raw vectors without normalising them",
@@ -148,4 +150,54 @@ MUTANTS = {
         Mutant("no guard for nothing to average: mean of an empty list is nan",
                replace=[("    if not rows:\n        return np.zeros(ngram_table.shape[1])\n", "")]),
     ],
+}
+
+_ASARRAY = "the contract's input is already a NumPy array of that kind: the conversion is a no-op"
+_GUARD = "an offset d >= len(ids) gives empty slices, which add nothing: the early exit only saves time"
+EQUIVALENT = {
+    "cooccurrence_matrix": {
+        "drop: ids = np.asarray(ids, dtype=np.int64)": _ASARRAY,
+        "cast: drop dtype= in ids = np.asarray(ids, dtype=np.int64)": _ASARRAY,
+        "drop: if d >= len(ids): …": _GUARD,
+        "compare: d >= len(ids) → d > len(ids)": _GUARD,
+        "drop: break": _GUARD,
+    },
+    "ppmi": {
+        "drop: C = np.asarray(C, dtype=float)": "C is a count array; every operation on it gives floats already (C / N, ** alpha)",
+        "cast: drop dtype= in C = np.asarray(C, dtype=float)": "C is a count array; every operation on it gives floats already (C / N, ** alpha)",
+        "axis: drop keepdims= in c_alpha = C.sum(axis=0, keepdims=True) ** alpha": "a (V,) row broadcasts like a (1, V) row",
+        "axis: keepdims flipped in c_alpha = C.sum(axis=0, keepdims=True) ** alpha": "a (V,) row broadcasts like a (1, V) row",
+    },
+    "most_similar": {
+        "drop: E = np.asarray(E, dtype=float)": _ASARRAY,
+        "cast: drop dtype= in E = np.asarray(E, dtype=float)": _ASARRAY,
+        "drop: query = np.asarray(query, dtype=float)": _ASARRAY,
+        "cast: drop dtype= in query = np.asarray(query, dtype=float)": _ASARRAY,
+        "cast: int(i) → i": "NumPy integers index a list as well as Python ints do",
+    },
+    "analogy": {
+        "drop: E = np.asarray(E, dtype=float)": _ASARRAY,
+        "cast: drop dtype= in E = np.asarray(E, dtype=float)": _ASARRAY,
+        "const: 1.0 → 2.0 in U = E / np.where(norms > 0, norms, 1.0)": "the divisor only applies to zero rows, and 0 / 2 = 0 / 1 = 0",
+    },
+    "skipgram_pairs": {
+        "drop: ids = np.asarray(ids, dtype=np.int64)": _ASARRAY,
+        "cast: drop dtype= in ids = np.asarray(ids, dtype=np.int64)": "ids is an integer array; the result is cast to int64 at the end anyway",
+        "cast: drop dtype= in parts = [np.zeros((0, 2), dtype=np.int64)]": "the result is cast to int64 at the end",
+        "drop: if d >= len(ids): …": _GUARD,
+        "compare: d >= len(ids) → d > len(ids)": _GUARD,
+        "drop: break": _GUARD,
+        "cast: np.concatenate(parts).astype(np.int64) → np.concatenate(parts)": "ids was made int64 above, so the pairs already are",
+    },
+    "sgns_sampling": {
+        "drop: counts = np.asarray(counts, dtype=float)": "counts is an array (the contract); counts / sum and counts ** power give floats for integer counts too",
+        "cast: drop dtype= in counts = np.asarray(counts, dtype=float)": "counts / sum and counts ** power give floats for integer counts too",
+    },
+    "sgns_loss": {
+        "arith: -1 → 1": "the contract fixes the shapes (B, d) and (B, K): dim=1 is the last dimension",
+        "arith: -1 → 1 [2]": "the contract fixes the shapes (B, d) and (B, K): dim=1 is the last dimension",
+    },
+    "glove_loss": {
+        "arith: -1 → 1": "the contract fixes the shape (B, d): dim=1 is the last dimension",
+    },
 }

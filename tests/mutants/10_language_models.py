@@ -10,6 +10,8 @@ MUTANTS = {
         Mutant("context taken after the character: predicts the previous character from the following ones",
                replace=[("counts.setdefault(gram[:-1], Counter())[gram[-1]] = c",
                          "counts.setdefault(gram[1:], Counter())[gram[0]] = c")]),
+        Mutant("plain dicts instead of Counters: the lesson's later .most_common() crashes",
+               replace=[("counts.setdefault(gram[:-1], Counter())", "counts.setdefault(gram[:-1], {})")]),
         Mutant("slices n - 1 characters per gram: counts (n-1)-grams",
                replace=[("Counter(text[i:i + n] for i in range(len(text) - n + 1))",
                          "Counter(text[i:i + n - 1] for i in range(len(text) - n + 1))")]),
@@ -43,6 +45,15 @@ MUTANTS = {
                code=("def perplexity(prob_fn, text, start, context_len):\n"
                      "    ps = [prob_fn(text[t - context_len:t], text[t]) for t in range(start, len(text))]\n"
                      "    return float(len(ps) / sum(ps))\n")),
+        Mutant("product of the probabilities, then the -1/N power: underflows to 0 on a long text",
+               code=("def perplexity(prob_fn, text, start, context_len):\n"
+                     "    prod, n = 1.0, 0\n"
+                     "    for t in range(start, len(text)):\n"
+                     "        prod *= prob_fn(text[t - context_len:t], text[t])\n"
+                     "        n += 1\n"
+                     "    if prod == 0.0:\n"
+                     "        return math.inf\n"
+                     "    return float(prod ** (-1.0 / n))\n")),
         Mutant("math.log(0) raises instead of returning inf",
                replace=[("        if p <= 0.0:\n            return math.inf\n", "")]),
     ],
@@ -120,6 +131,8 @@ MUTANTS = {
                replace=[("n = torch.tanh(i_n + r * h_n)", "n = torch.tanh(i_n + h_n)")]),
     ],
     "clip_grad_norm": [
+        Mutant("forgets the 1e-6 of the contract: scales by max_norm / total",
+               replace=[("scale = max_norm / (total + 1e-6)", "scale = max_norm / total")]),
         Mutant("clips every tensor separately instead of the global norm",
                code=("def clip_grad_norm(params, max_norm):\n"
                      "    params = [p for p in params if p.grad is not None]\n"
@@ -161,4 +174,31 @@ MUTANTS = {
                replace=[("idx = starts[:, None] + torch.arange(seq_len)[None, :]",
                          "idx = starts[:, None] + 1 + torch.arange(seq_len)[None, :]")]),
     ],
+}
+
+_SHORT = ("a context shorter than j - 1 characters gives a shorter key, and the order-j counts have only keys of "
+          "length j - 1: the lookup fails and the order is skipped anyway")
+EQUIVALENT = {
+    "perplexity": {
+        "cast: float(prob_fn(text[t - context_len:t], text[t])) → prob_fn(text[t - context_len:t], text[t])":
+            "prob_fn returns a float (the contract); math.log takes it as it is",
+    },
+    "interpolated_prob": {
+        "drop: if len(context) < j - 1: …": _SHORT,
+        "const: 1 → 2 in 1 [2]": _SHORT,
+        "drop: continue": _SHORT,
+        "cast: float(p) → p": "p is already a float (or np.float64, a float subclass)",
+    },
+    "lstm_cell": {
+        "arith: -1 → 1": "the contract fixes 2-D (B, 4H) gates: dim=1 is the last dimension",
+    },
+    "gru_cell": {
+        "arith: -1 → 1": "the contract fixes 2-D (B, 3H) gates: dim=1 is the last dimension",
+        "arith: -1 → 1 [2]": "the contract fixes 2-D (B, 3H) gates: dim=1 is the last dimension",
+    },
+    "clip_grad_norm": {
+        "compare: total > max_norm → total >= max_norm":
+            "differs only when the float total equals max_norm exactly, which correct implementations "
+            "(float32 or float64 sums, torch.norm) do not reproduce bit for bit; then the scale is 1 - 1e-6/total",
+    },
 }

@@ -47,7 +47,7 @@ MUTANTS = {
         Mutant("lets scipy infer the shape from the largest index seen",
                replace=[(", shape=(len(token_lists), len(vocab)))", ")")]),
     ],
-    "tfidf": [
+    "fit_idf": [
         Mutant("unsmoothed idf ln(n / df) + 1 (inf for unseen words)",
                replace=[("np.log((1.0 + n) / (1.0 + df)) + 1.0", "np.log(n / df) + 1.0")]),
         Mutant("forgets the final + 1 of the idf",
@@ -162,4 +162,59 @@ MUTANTS = {
                replace=[("    return torch.where(mask.any(dim=1, keepdim=True), best, torch.zeros_like(best))",
                          "    return best")]),
     ],
+}
+
+EQUIVALENT = {
+    'bag_of_words': {
+        'cast: drop dtype= in data = np.ones(len(rows), dtype=np.int64)':
+            'the contract fixes the values (integer counts), not the dtype: float ones sum to the same counts',
+    },
+    'fit_idf': {
+        'drop: counts = sp.csr_matrix(counts)':
+            '(counts > 0).sum(axis=0) works on any scipy.sparse format: the conversion is a no-op here',
+        'arith: sp.csr_matrix(counts, dtype=np.float64) @ sp.diags(np.asarray(idf, dt… → sp.csr_matrix(counts, dtype=np.float64) * sp.diags(np.asarray(idf, dt…':
+            'for scipy.sparse matrices * is the matrix product, like @',
+        'cast: drop dtype= in X = sp.csr_matrix(counts, dtype=np.float64) @ sp.diags(np.asarray(idf…':
+            'an integer matrix times the float64 idf diagonal is float64 anyway',
+        'drop: norms[norms == 0] = 1.0':
+            'a zero row stores no entries, so the sparse product never multiplies them by 1/0: the row stays empty',
+        'const: 0 → 1 in norms[norms == 0] = 1.0':
+            'setting norms equal to 1 to 1 is a no-op, and zero rows stay empty in the sparse product (see above)',
+        'const: 1.0 → 2.0 in norms[norms == 0] = 1.0':
+            'the replacement norm only scales rows that are all zero',
+        'arith: sp.diags(1.0 / norms) @ X → sp.diags(1.0 / norms) * X':
+            'for scipy.sparse matrices * is the matrix product, like @',
+    },
+    'naive_bayes_fit': {
+        'drop: counts = sp.csr_matrix(counts)':
+            "the lesson and the tests pass bag_of_words' CSR matrices: the conversion is a no-op",
+        'drop: y = np.asarray(y)':
+            'y is an np.ndarray (the contract)',
+        'cast: int(y.max()) → y.max()':
+            'range() and np.empty accept a NumPy integer as well',
+        'cast: drop dtype= in word_counts = np.asarray(rows.sum(axis=0), dtype=np.float64).ravel() …':
+            'adding the float alpha makes the counts float64 anyway',
+    },
+    'naive_bayes_predict_log_proba': {
+        'arith: sp.csr_matrix(counts) @ log_likelihood.T → sp.csr_matrix(counts) * log_likelihood.T':
+            'for a scipy.sparse matrix * is the matrix product, like @',
+    },
+    'classification_metrics': {
+        'drop: y_true = np.asarray(y_true)':
+            'y_true is an np.ndarray (the contract)',
+        'drop: y_pred = np.asarray(y_pred)':
+            'y_pred is an np.ndarray (the contract)',
+        'cast: np.diag(cm).astype(np.float64) → np.diag(cm)':
+            'the later true divisions give float64 anyway',
+        'cast: float(tp.sum() / len(y_true)) → tp.sum() / len(y_true)':
+            'np.float64 is a float subclass: the value and isinstance(x, float) are the same',
+        'cast: float(f1.mean()) → f1.mean()':
+            'np.float64 is a float subclass: the value and isinstance(x, float) are the same',
+    },
+    'pad_and_mask': {
+        'cast: drop dtype= in ids = torch.full((len(seqs), T), pad_id, dtype=torch.long)':
+            'torch.full with an int fill is int64 (torch.long) already',
+        'cast: drop dtype= in ids[i, :n] = torch.as_tensor(list(s[:n]), dtype=torch.long)':
+            'assigning into the long tensor ids casts anyway (and a list of ints is int64)',
+    },
 }

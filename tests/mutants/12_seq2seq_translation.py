@@ -21,6 +21,10 @@ MUTANTS = {
                replace=[("[pad] * (width - len(r))", "[eos] * (width - len(r))")]),
         Mutant("returns a float tensor",
                replace=[("dtype=torch.long)", "dtype=torch.float32)")]),
+        Mutant("uses the module's constants UNK, EOS, PAD instead of the ids in stoi",
+               replace=[('unk, eos, pad = stoi["<unk>"], stoi["<eos>"], stoi["<pad>"]', "unk, eos, pad = UNK, EOS, PAD")]),
+        Mutant("hard-codes the usual order <pad>=0, <eos>=2, <unk>=3",
+               replace=[('unk, eos, pad = stoi["<unk>"], stoi["<eos>"], stoi["<pad>"]', "unk, eos, pad = 3, 2, 0")]),
     ],
     "masked_softmax": [
         Mutant("ignores the mask",
@@ -50,6 +54,10 @@ MUTANTS = {
                          "weights = masked_softmax(scores.transpose(1, 2), mask.unsqueeze(2)).transpose(1, 2)")]),
     ],
     "teacher_forcing_loss": [
+        Mutant("hard-codes the start id: the module's SOS instead of sos_id",
+               replace=[("torch.full((tgt.shape[0], 1), sos_id", "torch.full((tgt.shape[0], 1), SOS")]),
+        Mutant("hard-codes the start id 1",
+               replace=[("torch.full((tgt.shape[0], 1), sos_id", "torch.full((tgt.shape[0], 1), 1")]),
         Mutant("no shift: the decoder sees the token it must predict",
                replace=[("tgt_in = torch.cat([sos, tgt[:, :-1]], dim=1)", "tgt_in = tgt")]),
         Mutant("padding is not ignored in the loss",
@@ -129,4 +137,33 @@ MUTANTS = {
                      "        scores.append(100.0 * bp * math.exp(sum(math.log(m / t) for m, t in ps) / max_n))\n"
                      "    return float(sum(scores) / len(scores))\n")),
     ],
+}
+
+_PERM = ("moves every order's count one slot along (a cyclic shift of the list): BLEU uses only the product of the "
+         "precisions, which a permutation leaves unchanged, and a zero stays a zero")
+EQUIVALENT = {
+    "encode_batch": {
+        "cast: drop dtype= in return torch.tensor([r + [pad] * (width - len(r)) for r in rows], dty…":
+            "torch.tensor of Python ints is int64 (torch.long) by default",
+    },
+    "teacher_forcing_loss": {
+        "cast: drop dtype= in sos = torch.full((tgt.shape[0], 1), sos_id, dtype=tgt.dtype)":
+            "torch.full with an int fill is int64, the dtype of the contract's id tensors",
+    },
+    "beam_search": {
+        "drop: log_probs = np.asarray(log_probs, dtype=float)": "the step_fn contract returns a 1-D NumPy array already",
+        "drop: k = min(beam_size, log_probs.size)":
+            "the per-hypothesis cut only saves time: the best beam_size candidates overall are among each "
+            "hypothesis' best beam_size, so keeping more per hypothesis changes nothing",
+        "slice: upper +1 in :k": "keeping one more candidate per hypothesis changes nothing (see the cut above)",
+        "drop: if not beam: …": "with an empty beam the remaining steps add no candidates: the finished list is the same",
+    },
+    "modified_precision": {
+        "cast: int(matches) → matches": "a sum of min() of int counts is already a Python int (0 for no n-gram)",
+    },
+    "corpus_bleu": {
+        "const: 1 → 2 in matches[n - 1] += m": _PERM,
+        "const: 1 → 2 in totals[n - 1] += t": _PERM,
+        "compare: c > r → c >= r": "at c == r the brevity penalty exp(1 - r / c) is exp(0) = 1 as well",
+    },
 }

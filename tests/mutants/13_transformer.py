@@ -20,7 +20,7 @@ MUTANTS = {
                replace=[("scores = scores.masked_fill(mask, float(\"-inf\"))", "pass"),
                         ("weights = torch.nan_to_num(weights, nan=0.0)", "weights = weights.masked_fill(mask, 0.0)")]),
     ],
-    "masks": [
+    "causal_mask": [
         Mutant("causal mask also blocks the diagonal (a position cannot see itself)",
                replace=[("diagonal=1)", "diagonal=0)")]),
         Mutant("causal mask inverted (lower triangle blocked)",
@@ -122,4 +122,22 @@ MUTANTS = {
                replace=[("finished = finished | (next_token == eos_id)\n",
                          "finished = finished | (next_token == eos_id)\n            out[:, t] = torch.where(next_token == eos_id, torch.full_like(next_token, pad_id), next_token)\n")]),
     ],
+}
+
+EQUIVALENT = {
+    "multi_head_attention": {
+        "drop: assert d_model % n_heads == 0, 'd_model must be divisible by n_heads'":
+            "the contract's d_model is divisible by n_heads; otherwise the head split fails anyway",
+    },
+    "sinusoidal_positional_encoding": {
+        "cast: drop dtype= in pos = torch.arange(max_len, dtype=torch.float32).unsqueeze(1)":
+            "the int64 positions are promoted to float32 when divided by the float32 frequencies",
+        "cast: drop dtype= in two_i = torch.arange(0, d_model, 2, dtype=torch.float32)":
+            "true division by d_model turns the int64 indices into float32",
+    },
+    "greedy_decode": {
+        "cast: drop dtype= in tokens = torch.full((B, 1), bos_id, dtype=torch.long)": "torch.full with an int fill is int64 already",
+        "arith: -1 → 1 [2]": "the last-position logits are 2-D (B, V): argmax over dim 1 is over the last axis",
+        "drop: break": "once every row has finished, the remaining steps write pad_id, which the output holds already",
+    },
 }

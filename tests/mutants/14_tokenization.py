@@ -98,6 +98,8 @@ MUTANTS = {
                replace=[('.decode("utf-8", errors="replace")', '.decode("latin-1")')]),
     ],
     "encode_with_specials": [
+        Mutant("ignores `pattern`: the segments are always split with GPT-2's pattern",
+               replace=[("ids.extend(encode(segment, ranks, pattern))", "ids.extend(encode(segment, ranks))")]),
         Mutant("forgets to escape the special strings ('|' is a regex operator)",
                replace=[("regex.escape(s)", "s")]),
         Mutant("ignores the special tokens",
@@ -135,4 +137,35 @@ MUTANTS = {
         Mutant("no length limit",
                replace=[("if len(word) > max_chars:", "if False:")]),
     ],
+}
+
+EQUIVALENT = {
+    'train_bpe': {
+        'param: progress = False':
+            'progress only switches a tqdm display (a widget in Jupyter): no test cell can observe it, and the merges are the same',
+        'drop: if a not in ids or b not in ids: …':
+            'a cheap pre-test only: merge_pair leaves a chunk without the pair unchanged, and the length test skips it',
+        'drop: continue':
+            'a cheap pre-test only: merge_pair leaves a chunk without the pair unchanged, and the length test skips it',
+        'drop: if len(merged) == len(ids): …':
+            'for an unchanged chunk the update subtracts and re-adds the same pair counts: the table is the same',
+        'drop: continue [2]':
+            'for an unchanged chunk the update subtracts and re-adds the same pair counts: the table is the same',
+    },
+    'encode_chunk': {
+        'compare: len(parts) > 1 → len(parts) >= 1':
+            'a single part has no pair: the inner search finds nothing and breaks',
+        'arith: -1 → 1':
+            'best_i is only read after a candidate was found, which overwrites it',
+        'const: 1 → 2 in best_rank, best_i = (None, -1)':
+            'best_i is only read after a candidate was found, which overwrites it',
+    },
+    'encode_with_specials': {
+        "const: True → False in splitter = '(' + '|'.join((regex.escape(s) for s in sorted(specials, …":
+            "the contract's special strings do not overlap, so the order of the alternatives cannot matter",
+    },
+    'wordpiece_tokenize': {
+        'compare: end > start → end >= start':
+            "differs only if the vocabulary holds the empty piece '' or '##', which no WordPiece vocabulary does",
+    },
 }

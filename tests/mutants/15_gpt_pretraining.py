@@ -14,6 +14,16 @@ MUTANTS = {
                         ("len(data) - block_size,", "len(data) - block_size - 1,")]),
     ],
     "causal_self_attention": [
+        Mutant("no dropout at all (the modules are created but never applied)",
+               replace=[("weights = self.attn_dropout(F.softmax(scores, dim=-1))", "weights = F.softmax(scores, dim=-1)"),
+                        ("return self.resid_dropout(self.c_proj(y))", "return self.c_proj(y)")]),
+        Mutant("forgets the dropout on the attention weights",
+               replace=[("weights = self.attn_dropout(F.softmax(scores, dim=-1))", "weights = F.softmax(scores, dim=-1)")]),
+        Mutant("forgets the dropout on the output",
+               replace=[("return self.resid_dropout(self.c_proj(y))", "return self.c_proj(y)")]),
+        Mutant("hard-codes dropout 0.1 instead of config.dropout",
+               replace=[("self.attn_dropout = nn.Dropout(config.dropout)", "self.attn_dropout = nn.Dropout(0.1)"),
+                        ("self.resid_dropout = nn.Dropout(config.dropout)", "self.resid_dropout = nn.Dropout(0.1)")]),
         Mutant("no causal mask: positions see the future",
                replace=[('        scores = scores.masked_fill(~self.allowed[:T, :T], float("-inf"))\n', "")]),
         Mutant("upper triangle allowed: each position sees only the future",
@@ -36,6 +46,10 @@ MUTANTS = {
                replace=[("return self.resid_dropout(self.c_proj(y))", "return self.resid_dropout(y)")]),
     ],
     "mlp": [
+        Mutant("no dropout in forward",
+               replace=[("return self.dropout(self.c_proj(self.gelu(self.c_fc(x))))", "return self.c_proj(self.gelu(self.c_fc(x)))")]),
+        Mutant("dropout on the hidden layer instead of the output",
+               replace=[("return self.dropout(self.c_proj(self.gelu(self.c_fc(x))))", "return self.c_proj(self.dropout(self.gelu(self.c_fc(x))))")]),
         Mutant("ReLU instead of GELU", replace=[("nn.GELU()", "nn.ReLU()")]),
         Mutant("GELU with the tanh approximation (the contract says exact)",
                replace=[("nn.GELU()", 'nn.GELU(approximate="tanh")')]),
@@ -56,6 +70,10 @@ MUTANTS = {
                          "x = x + self.attn(self.ln_1(x)) + self.mlp(self.ln_2(x))")]),
     ],
     "gpt": [
+        Mutant("no embedding dropout in forward",
+               replace=[("x = self.drop(self.wte(idx) + self.wpe(pos))", "x = self.wte(idx) + self.wpe(pos)")]),
+        Mutant("dropout on the token embeddings only, position embeddings added after it",
+               replace=[("x = self.drop(self.wte(idx) + self.wpe(pos))", "x = self.drop(self.wte(idx)) + self.wpe(pos)")]),
         Mutant("no position embeddings",
                replace=[("x = self.drop(self.wte(idx) + self.wpe(pos))", "x = self.drop(self.wte(idx))")]),
         Mutant("no final LayerNorm", replace=[("return self.lm_head(self.ln_f(x))", "return self.lm_head(x)")]),
@@ -157,6 +175,14 @@ MUTANTS = {
         Mutant("ignores the generator", replace=[("torch.multinomial(probs, 1, generator=generator)", "torch.multinomial(probs, 1)")]),
         Mutant("always greedy", replace=[("    if temperature == 0:\n", "    if True:\n")]),
         Mutant("ignores top_k", replace=[("        logits = top_k_filter(logits, top_k)\n", "        pass\n")]),
+        Mutant("top_p before top_k: the nucleus is cut from the full distribution, not from what top_k left",
+               replace=[("    if top_k is not None:\n        logits = top_k_filter(logits, top_k)\n"
+                         "    if top_p is not None:\n        logits = top_p_filter(logits, top_p)\n",
+                         "    if top_p is not None:\n        logits = top_p_filter(logits, top_p)\n"
+                         "    if top_k is not None:\n        logits = top_k_filter(logits, top_k)\n")]),
+        Mutant("temperature applied after the filters: top_p then sees the untempered distribution",
+               replace=[("    logits = logits / temperature\n", ""),
+                        ("    probs = F.softmax(logits, dim=-1)\n", "    probs = F.softmax(logits / temperature, dim=-1)\n")]),
     ],
     "generate": [
         Mutant("no context cropping: the model is fed more than block_size tokens",
@@ -168,4 +194,48 @@ MUTANTS = {
         Mutant("does not restore the model's mode", replace=[("    model.train(was_training)\n", "")]),
         Mutant("returns only the new tokens", replace=[("    return out\n", "    return out[:, idx.shape[1]:]\n")]),
     ],
+}
+
+_DIMS = "the contract fixes the number of dimensions, so the positive index names the same (last) axis"
+EQUIVALENT = {
+    "causal_self_attention": {
+        "const: False → True in self.register_buffer('allowed', allowed, persistent=False)":
+            "persistence only changes what state_dict holds; the contract's forward is the same",
+        "arith: -2 → 2": "scores are 4-D (B, H, T, d): transpose(2, -1) is transpose(-2, -1)",
+    },
+    "gpt": {
+        "drop: if T > self.config.block_size: …": "wpe has block_size rows: a longer sequence raises an IndexError anyway",
+        "drop: raise ValueError(f'a sequence of {T} tokens is longer than block_size…":
+            "wpe has block_size rows: a longer sequence raises an IndexError anyway",
+    },
+    "lm_loss": {
+        "arith: -1 → 1 [4]": "the logits were reshaped to 2-D (N, V): dim=1 is the last axis",
+        "axis: .squeeze(1) → .squeeze(0) in picked = log_probs[keep].gather(1, targets[keep].unsqueeze(1)).squeez…":
+            "the mean of an (M, 1) or (M,) tensor is the same scalar",
+    },
+    "get_lr": {
+        "compare: step >= max_steps → step > max_steps": "at step == max_steps the cosine branch gives cos(pi): exactly min_lr",
+        "cast: float(min_lr + coeff * (max_lr - min_lr)) → min_lr + coeff * (max_lr - min_lr)":
+            "coeff is a Python float, so the expression already is one",
+    },
+    "train_step": {
+        "const: True → False in optimizer.zero_grad(set_to_none=True)":
+            "every parameter gets a gradient each step: zeroed or None before backward gives the same update",
+        "cast: float('inf') → 'inf'": "clip_grad_norm_ converts max_norm with float() itself",
+        "cast: float(loss.item()) → loss.item()": ".item() of a float tensor is already a Python float",
+    },
+    "top_k_filter": {
+        "compare: k >= logits.shape[-1] → k > logits.shape[-1]":
+            "with k == V the k-th largest is the row minimum, so the filter removes nothing either way",
+        "axis: drop dim= in kth = torch.topk(logits, k, dim=-1).values[..., -1:]": "topk's default dim is -1",
+    },
+    "top_p_filter": {
+        "axis: drop dim= in sorted_probs, order = torch.sort(probs, dim=-1, descending=True)": "sort's default dim is -1",
+    },
+    "sample_next": {
+        "arith: -1 → 1": "the contract's logits are (B, V): " + _DIMS,
+        "axis: drop dim= in probs = F.softmax(logits, dim=-1)": "for 2-D logits softmax's implicit dim is 1, the last axis",
+        "arith: -1 → 1 [2]": "the contract's logits are (B, V): " + _DIMS,
+        "arith: -1 → 1 [3]": "multinomial returns (B, 1): squeeze(1) is squeeze(-1)",
+    },
 }

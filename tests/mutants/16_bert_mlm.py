@@ -110,7 +110,13 @@ MUTANTS = {
         Mutant("least probable first",
                replace=[("top = torch.topk(probs, k)", "top = torch.topk(probs, k, largest=False)")]),
     ],
-    "CLSClassifier": [
+    "cls_classifier": [
+        Mutant("creates self.dropout but never applies it in forward",
+               replace=[("return self.head(self.dropout(hidden[:, 0]))", "return self.head(hidden[:, 0])")]),
+        Mutant("dropout on the logits instead of the [CLS] vector",
+               replace=[("return self.head(self.dropout(hidden[:, 0]))", "return self.dropout(self.head(hidden[:, 0]))")]),
+        Mutant("hard-codes dropout 0.1 instead of the argument",
+               replace=[("return self.head(self.dropout(hidden[:, 0]))", "return self.head(F.dropout(hidden[:, 0], 0.1, self.training))")]),
         Mutant("mean pooling instead of [CLS]",
                replace=[("hidden[:, 0]", "hidden.mean(dim=1)")]),
         Mutant("the last position instead of [CLS]",
@@ -124,4 +130,37 @@ MUTANTS = {
         Mutant("no dropout (nn.Identity instead of nn.Dropout)",
                replace=[("        self.dropout = nn.Dropout(dropout)\n", "        self.dropout = nn.Identity()\n")]),
     ],
+}
+
+EQUIVALENT = {
+    'bert_batch': {
+        'cast: drop dtype= in input_ids[i, :len(s)] = torch.tensor(s, dtype=torch.long)':
+            'assigning into a long tensor casts anyway (and a list of ints is int64)',
+        'cast: drop dtype= in token_type_ids[i, :len(s)] = torch.tensor(tt, dtype=torch.long)':
+            'assigning into a long tensor casts anyway (and a list of ints is int64)',
+    },
+    'mask_tokens': {
+        'cast: drop dtype= in specials = torch.tensor(sorted(set(special_ids)), dtype=input_ids.dty…':
+            "a list of ints is int64, the dtype of the contract's input_ids",
+        'compare: torch.rand(input_ids.shape, generator=generator) < mlm_prob → torch.rand(input_ids.shape, generator=generator) <= mlm_prob':
+            'differs only when a uniform draw equals mlm_prob exactly (probability about 2^-24 per position)',
+        'compare: u < 0.8 → u <= 0.8':
+            'differs only when a uniform draw equals 0.8 exactly',
+        'compare: u >= 0.8 → u > 0.8':
+            'differs only when a uniform draw equals 0.8 exactly',
+        'compare: u < 0.9 → u <= 0.9':
+            'differs only when a uniform draw equals 0.9 exactly',
+        'cast: drop dtype= in regular = torch.tensor([i for i in range(vocab_size) if i not in set(…':
+            "a list of ints is int64, the dtype of the contract's input_ids",
+        'cast: int(to_random.sum()) → to_random.sum()':
+            'torch.randint accepts a 0-dim integer tensor as a size',
+    },
+    'mlm_loss': {
+        'arith: -1 → 1 [4]':
+            'the logits were reshaped to 2-D (N, V): dim=1 is the last axis',
+    },
+    'fill_mask': {
+        'axis: dim=-1 → 0 in probs = torch.softmax(logits[p], dim=-1)':
+            'logits[p] is 1-D (V,): dim 0 is the last axis',
+    },
 }
