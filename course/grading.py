@@ -131,7 +131,10 @@ def grade_one(course: Path, student: str, lesson: str, notebook: Path, out: Path
 
     res = Result(student, lesson, "graded", 0.0, points)
     ok = r.get("success") and (course / "autograded" / student / lesson / f"{lesson}.ipynb").exists()
-    if run.timed_out:
+    if run.hung:
+        res.status = "tampered"
+        res.detail = "; ".join([run.hung] + findings) + " (not scored)"
+    elif run.timed_out:
         res.status = "timeout"
         res.detail = f"still running after {timeout:.0f}s ({run.timed_out}; an endless loop, or far too slow); stopped"
     elif run.died:

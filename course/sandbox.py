@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from jupyter_client.manager import AsyncKernelManager
+from nbclient.util import run_sync
 from nbformat.notebooknode import NotebookNode
 from nbgrader.preprocessors import Execute
 from nbgrader.utils import is_grade, is_locked
@@ -38,6 +39,7 @@ from . import tamper
 
 UID = 65534  # "nobody": the uid the kernel runs as
 HOME = "/home/student"
+PROBE_TIMEOUT = 120  # seconds a probe may take (it takes well under one)
 MAX_MESSAGE = 256 * 2**20  # one kernel message larger than this drops the connection (the cell then times out)
 
 # Runs as PID 1 of the new namespaces (root, or root of a user namespace), builds the
@@ -46,7 +48,7 @@ _SETUP = r'''
 set -eu
 R=$1 IPC=$2 FILES=$3 SIZE=$4; shift 4
 mount --make-rprivate /
-mount -t tmpfs -o size=16m,mode=755 sandbox-root "$R"
+mount -t tmpfs -o size=16m,mode=755,nosuid,nodev sandbox-root "$R"
 while [ "$1" != "--" ]; do
   p=$1; shift
   if [ -d "$p" ]; then mkdir -p "$R$p"; else mkdir -p "$R$(dirname "$p")"; touch "$R$p"; fi
@@ -72,7 +74,7 @@ chmod -R a+rwX "$R$HOME"
 mkdir -p "$R$IPC"
 mount --bind "$IPC" "$R$IPC"
 mount -o remount,bind,nosuid,nodev,noexec "$R$IPC"
-mount -o remount,ro "$R"
+mount -o remount,bind,ro,nosuid,nodev "$R"
 cd "$R"
 pivot_root . .
 umount -l .
@@ -135,7 +137,7 @@ def readonly_paths() -> list[str]:
         if p.is_dir() and not p.is_symlink():
             paths.append(str(p))
     paths += [os.path.realpath(sys.prefix), os.path.realpath(sys.base_prefix), sys.prefix,
-              str(Path(course.__file__).resolve().parent)]
+              str(Path(os.path.realpath(sys.executable)).parents[1]), str(Path(course.__file__).resolve().parent)]
     cache = Path(getattr(course, "CACHE", Path.home() / ".cache" / "llm-zero-to-hero"))
     if cache.is_dir():
         paths.append(str(cache.resolve()))
@@ -165,24 +167,28 @@ def kernel_env() -> list[str]:
     return [f"{k}={v}" for k, v in env.items()]
 
 
-def command(kernel_cmd: list[str], kind: str, root: Path, ipc: Path, files: Path, limits: Limits) -> list[str]:
-    """The command line that runs ``kernel_cmd`` sandboxed (see the module docstring)."""
+def command(kernel_cmd: list[str], kind: str, root: Path, ipc: Path, files: Path, limits: Limits,
+            readonly: list[str] | None = None) -> list[str]:
+    """The command line that runs ``kernel_cmd`` sandboxed (see the module docstring).
+
+    readonly: the paths bound read-only (default :func:`readonly_paths`).
+    """
     outer = ["setpriv", "--pdeathsig", "KILL", "unshare", "--pid", "--fork", "--kill-child", "--mount", "--net",
              "--ipc", "--uts"]
-    if kind == "userns":
-        outer += ["--user", "--map-root-user"]
+    if kind == "userns":  # the grader's uid is 65534 inside, with the namespace's capabilities kept for set-up
+        outer += ["--user", f"--map-user={UID}", f"--map-group={UID}", "--keep-caps"]
     mem = int(limits.memory_gb * 2**30)
     fsize = limits.file_mb * 2**20
     inner = ["prlimit", f"--as={mem}", f"--nproc={limits.procs}", f"--cpu={limits.cpu_s}", f"--fsize={fsize}",
              "--core=0", "--nofile=1024", "--"]
-    drop = ["--inh-caps=-all", "--bounding-set=-all", "--no-new-privs", "--pdeathsig=keep"]
+    drop = ["--inh-caps=-all", "--ambient-caps=-all", "--bounding-set=-all", "--no-new-privs", "--pdeathsig=keep"]
     if kind == "root":
         drop = [f"--reuid={UID}", f"--regid={UID}", "--clear-groups"] + drop
     inner += ["setpriv", *drop, "--", "unshare", "--user", f"--map-user={UID}", f"--map-group={UID}", "--",
               "env", "-i", "-C", HOME, *kernel_env(), *kernel_cmd]
     setup = _SETUP.replace("$HOME", HOME)
     return outer + ["sh", "-c", setup, "sandbox", str(root), str(ipc), str(files), str(limits.tmpfs_mb),
-                    *readonly_paths(), "--", *inner]
+                    *(readonly_paths() if readonly is None else readonly), "--", *inner]
 
 
 class SandboxKernelManager(AsyncKernelManager):
@@ -239,10 +245,12 @@ class Run:
     root: Path | None = None
     ipc: Path | None = None
     timed_out: str = ""                  # where the time ran out
+    hung: str = ""                       # the kernel stopped answering a probe
     died: bool = False
     output_dropped: int = 0              # bytes of output not kept
     findings: dict[str, list[str]] = field(default_factory=dict)   # grade id -> what the probe found
     zeroed: list[str] = field(default_factory=list)                 # test cells scored 0 for it
+    probe_s: float = 0.0                 # seconds spent in tamper probes
 
 
 class NotebookTimeout(Exception):
@@ -301,6 +309,8 @@ class GuardedExecute(Execute):
             os.chmod(run.ipc, 0o755)  # sockets are bound: the kernel may not write here any more
         return kc
 
+    start_new_kernel_client = run_sync(async_start_new_kernel_client)
+
     def _remaining(self, where: str) -> int:
         run = GuardedExecute.run
         left = run.deadline - time.monotonic()
@@ -309,14 +319,20 @@ class GuardedExecute(Execute):
             raise NotebookTimeout(run.timed_out)
         return max(1, int(left) + 1)
 
-    def _execute(self, cell, index, store_history=True):
-        self.timeout = min(self._cell_limit, self._remaining(f"before cell {index}"))
+    def _execute(self, cell, index, store_history=True, probe=False):
+        limit = PROBE_TIMEOUT if probe else self._cell_limit
+        self.timeout = min(limit, self._remaining(f"before cell {index}"))
         try:
             return self.execute_cell(cell, index, store_history=store_history)
         except Exception as e:
             if type(e).__name__ == "CellTimeoutError":
-                GuardedExecute.run.timed_out = f"cell {index} ran past the time limit"
-                raise NotebookTimeout(GuardedExecute.run.timed_out) from None
+                run = GuardedExecute.run
+                if probe and self.timeout >= limit:  # the probe's own limit ran out, not the notebook's
+                    run.hung = (f"the kernel did not answer the grader's check before cell {index} "
+                                f"within {limit}s (its machinery is broken or hooked)")
+                    raise NotebookTimeout(run.hung) from None
+                run.timed_out = f"cell {index} ran past the time limit"
+                raise NotebookTimeout(run.timed_out) from None
             raise
 
     def preprocess_cell(self, cell, resources, index):
@@ -344,8 +360,9 @@ class GuardedExecute(Execute):
         first = self._baseline is None
         code = tamper.probe_code(nonce, preload=first, torch=self._torch)
         probe = NotebookNode(cell_type="code", source=code, metadata=NotebookNode(), outputs=[], execution_count=None)
-        saved = self._kept
-        self._execute(probe, index, store_history=False)
+        saved, t0 = self._kept, time.perf_counter()
+        self._execute(probe, index, store_history=False, probe=True)
+        GuardedExecute.run.probe_s += time.perf_counter() - t0
         self._kept = saved  # the probe's output does not count towards the student's output cap
         report, behaviour = tamper.read_probe(probe.outputs, nonce)
         if first:
