@@ -3,9 +3,10 @@
 Attackers submit wrong answers (each exercise's first mutant from tests/mutants/, which its tests
 catch) plus an attack, so any point they get is undeserved. Each test checks: no undeserved
 point, nothing changed outside the attacker's sandbox, and the rest of the batch graded right.
-The batch runs as the user running pytest (root in CI: the root sandbox); the last tests
-grade a few attackers again through `course grade` as uid 65534 (the user-namespace sandbox)
-where this machine allows it.
+The batch runs as the user running pytest (root in CI: the root sandbox). The last tests
+build the user-namespace sandbox as uid 65534 (checked from a shell inside it), and grade a
+few attackers again through `course grade` as uid 65534 where that user can run this
+Python environment.
 """
 from __future__ import annotations
 
