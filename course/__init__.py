@@ -4,8 +4,12 @@ Modules, one job each:
 
 - ``catalog``  the lessons, discovered from ``source/`` (ids, titles, budgets, badges)
 - ``nbg``      a thin wrapper over nbgrader (config, releases, autograde, gradebook)
-- ``grading``  grading a class: one process per submission, statuses, CSV, feedback
+- ``grading``  grading a class: discovery, one sandboxed run per submission, statuses, the gradebook
+- ``sandbox``  the student's kernel in Linux namespaces as an unprivileged user, with limits
+- ``tamper``   tamper detection: changed or duplicated test cells, and a probe of the test machinery
+- ``reports``  result rows, grades.csv/history.csv (atomic), status pages, summary, histogram
 - ``checks``   the checks every lesson must pass (used by the test suite and ``course check``)
+- ``mutate``   automatic mutants derived from each solution (standard operators)
 - ``doctor``   is this machine ready for the course?
 - ``env``      what a lesson needs (packages, data, models) and ``course.setup``, which provides it
 - ``data``     offline-first datasets for the lessons

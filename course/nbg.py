@@ -26,12 +26,16 @@ def ensure_bin_on_path() -> None:
         os.environ["PATH"] = bindir + os.pathsep + os.environ.get("PATH", "")
 
 
-def config(root: Path, pre_executed: bool = False, timeout: int | None = None):
+def config(root: Path, pre_executed: bool = False, timeout: int | None = None, db: Path | None = None,
+           guarded: bool = False):
     """The course's nbgrader config, pointed at ``root``.
 
     pre_executed: autograde a notebook that has already been executed (its
     outputs are kept and scored as they are). The lesson checks use this to
     score a run they made themselves, so a solution is executed only once.
+    db: the gradebook file (default ``root/gradebook.db``).
+    guarded: execute with :class:`course.sandbox.GuardedExecute` (a sandboxed
+    kernel, a tamper probe before each test cell) instead of nbgrader's Execute.
     """
     from traitlets.config.loader import PyFileConfigLoader
     from nbgrader.preprocessors import (
@@ -43,13 +47,19 @@ def config(root: Path, pre_executed: bool = False, timeout: int | None = None):
     cfg = PyFileConfigLoader("nbgrader_config.py", path=str(ROOT)).load_config()
     root = Path(root).resolve()
     cfg.CourseDirectory.root = str(root)
-    cfg.CourseDirectory.db_url = "sqlite:///" + str(root / "gradebook.db")
+    cfg.CourseDirectory.db_url = "sqlite:///" + str(Path(db).resolve() if db else root / "gradebook.db")
     if timeout is not None:
         cfg.Execute.timeout = timeout
     if pre_executed:
         cfg.Autograde.sanitize_preprocessors = [DeduplicateIds, OverwriteKernelspec, OverwriteCells, CheckCellMetadata]
         cfg.Autograde.autograde_preprocessors = [
             IgnorePattern, ClearMetadataPreprocessor, LimitOutput, SaveAutoGrades, AssignLatePenalties, CheckCellMetadata,
+        ]
+    if guarded:
+        from .sandbox import GuardedExecute
+        cfg.Autograde.autograde_preprocessors = [
+            GuardedExecute, IgnorePattern, ClearMetadataPreprocessor, LimitOutput, SaveAutoGrades, AssignLatePenalties,
+            CheckCellMetadata,
         ]
     return cfg
 
@@ -74,8 +84,8 @@ def _check(result: dict, what: str) -> dict:
     return result
 
 
-def scratch_course(dest: Path, lessons: list[str]) -> Path:
-    """A scratch course at ``dest`` with the given lessons' sources, released into its own gradebook."""
+def scratch_course(dest: Path, lessons: list[str], db: Path | None = None) -> Path:
+    """A scratch course at ``dest`` with the given lessons' sources, released into its own gradebook (or ``db``)."""
     dest = Path(dest)
     dest.mkdir(parents=True, exist_ok=True)
     for lid in lessons:
@@ -84,7 +94,7 @@ def scratch_course(dest: Path, lessons: list[str]) -> Path:
             raise CourseError(f"unknown lesson id {lid!r}: no folder {src}")
         shutil.copytree(src, dest / "source" / lid, dirs_exist_ok=True,
                         ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
-    a = api(dest)
+    a = api(dest, db=db)
     with contextlib.redirect_stdout(io.StringIO()):
         for lid in lessons:
             _check(a.generate_assignment(lid, force=True, create=True), f"nbgrader generate_assignment {lid}")
@@ -113,11 +123,11 @@ class CellGrade:
     max_score: float
 
 
-def grades(root: Path, lesson_id: str, student: str) -> list[CellGrade]:
-    """Per-test-cell autograded scores for one submission, read from the gradebook."""
+def grades(root: Path, lesson_id: str, student: str, db: Path | None = None) -> list[CellGrade]:
+    """Per-test-cell autograded scores for one submission, read from the gradebook (``root``'s, or ``db``)."""
     from nbgrader.api import Gradebook
 
-    url = "sqlite:///" + str(Path(root).resolve() / "gradebook.db")
+    url = "sqlite:///" + str(Path(db).resolve() if db else Path(root).resolve() / "gradebook.db")
     out = []
     with Gradebook(url) as gb:
         nb = gb.find_submission_notebook(lesson_id, lesson_id, student)
@@ -134,9 +144,22 @@ def autograde(root: Path, lesson_id: str, student: str, **kw) -> dict:
         return a.autograde(lesson_id, student, force=True, create=True)
 
 
-def feedback(root: Path, lesson_id: str, student: str) -> Path | None:
+def forget(db: Path, lesson_id: str, student: str) -> None:
+    """Remove one submission from the gradebook ``db`` if it is there (it could not be graded this time)."""
+    from nbgrader.api import Gradebook, MissingEntry
+
+    if not Path(db).exists():
+        return
+    with Gradebook("sqlite:///" + str(Path(db).resolve())) as gb:
+        try:
+            gb.remove_submission(lesson_id, student)
+        except MissingEntry:
+            pass
+
+
+def feedback(root: Path, lesson_id: str, student: str, **kw) -> Path | None:
     """Generate the feedback HTML of one autograded submission; its path, or None."""
-    a = api(root)
+    a = api(root, **kw)
     with contextlib.redirect_stdout(io.StringIO()):
         r = a.generate_feedback(lesson_id, student, force=True)
     html = Path(root) / "feedback" / student / lesson_id / f"{lesson_id}.html"
