@@ -209,6 +209,16 @@ def _collect(course: Path | None, student: str, lesson: str, out: Path, res: Res
 
 # ---------------------------------------------------------------- a class
 
+def prepare_needs(lesson_ids: list[str]) -> None:
+    """Make the lessons' models ready in the trusted process (the SmolLM2 fp32 conversion, once), so that
+    the sandboxed kernels only read the shared cache."""
+    from . import models
+
+    needs = {n for lid in lesson_ids for n in catalog.get(lid).needs}
+    if "smollm2" in needs:
+        models.smollm2_path()
+
+
 def grade_class(submissions: Path, out: Path = ROOT, lessons: list[str] | None = None, timeout: float | None = None,
                 jobs: int = 1, memory_gb: float = 8.0, progress: bool = True, trusted: bool = False) -> list[Result]:
     """Grade every student's submission of every lesson; write the gradebook, CSVs, feedback and a plot under ``out``.
@@ -224,6 +234,7 @@ def grade_class(submissions: Path, out: Path = ROOT, lessons: list[str] | None =
                           "prlimit and pivot_root, and either root or unprivileged user namespaces). Grade as root, "
                           "or in a VM or container, or pass --trusted if you trust every submission")
     out.mkdir(parents=True, exist_ok=True)
+    prepare_needs(wanted)
     work = Path(tempfile.mkdtemp(prefix="grade-"))
     try:
         course = work / "course"

@@ -138,7 +138,7 @@ def readonly_paths() -> list[str]:
             paths.append(str(p))
     paths += [os.path.realpath(sys.prefix), os.path.realpath(sys.base_prefix), sys.prefix,
               str(Path(os.path.realpath(sys.executable)).parents[1]), str(Path(course.__file__).resolve().parent)]
-    cache = Path(getattr(course, "CACHE", Path.home() / ".cache" / "llm-zero-to-hero"))
+    cache = course.cache_dir()  # read-only inside: converted models (the kernel's own cache is in its HOME)
     if cache.is_dir():
         paths.append(str(cache.resolve()))
     seen: list[str] = []
@@ -152,14 +152,15 @@ def kernel_env() -> list[str]:
     """The kernel's whole environment, as ``KEY=VALUE`` (nothing is inherited from the grader)."""
     import course
 
-    cache = Path(getattr(course, "CACHE", Path.home() / ".cache" / "llm-zero-to-hero"))
+    cache = course.cache_dir()
     env = {
         "HOME": HOME, "USER": "student", "LANG": "C.UTF-8", "TMPDIR": "/tmp",
         "PATH": f"{Path(sys.executable).parent}:/usr/local/bin:/usr/bin:/bin",
         "IPYTHONDIR": f"{HOME}/.ipython", "MPLCONFIGDIR": f"{HOME}/.config/matplotlib",
         "PYTHONNOUSERSITE": "1", "PYTHONPATH": str(Path(course.__file__).resolve().parents[1]),
         "PYTHONWARNINGS": "ignore", "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1",
-        "HF_DATASETS_OFFLINE": "1", "COURSE_CACHE": str(cache), "NBGRADER_EXECUTION": "autograde",
+        "HF_DATASETS_OFFLINE": "1", "COURSE_CACHE": f"{HOME}/.cache/llm-zero-to-hero",
+        "COURSE_SHARED_CACHE": str(cache.resolve()), "NBGRADER_EXECUTION": "autograde",
     }
     for k in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "TORCH_NUM_THREADS"):
         if k in os.environ:
