@@ -49,6 +49,9 @@ set -eu
 R=$1 IPC=$2 FILES=$3 SIZE=$4; shift 4
 mount --make-rprivate /
 mount -t tmpfs -o size=16m,mode=755,nosuid,nodev sandbox-root "$R"
+# /tmp first: the read-only binds below may lie under /tmp (a course cloned there) and must stay visible
+mkdir -p "$R/tmp"
+mount -t tmpfs -o "size=${SIZE}m,mode=1777,nosuid,nodev" tmp "$R/tmp"
 while [ "$1" != "--" ]; do
   p=$1; shift
   if [ -d "$p" ]; then mkdir -p "$R$p"; else mkdir -p "$R$(dirname "$p")"; touch "$R$p"; fi
@@ -67,7 +70,6 @@ mount -t tmpfs -o "size=${SIZE}m,mode=1777,nosuid,nodev" shm "$R/dev/shm"
 ln -s /proc/self/fd "$R/dev/fd"
 ln -s /proc/self/fd/0 "$R/dev/stdin"; ln -s /proc/self/fd/1 "$R/dev/stdout"; ln -s /proc/self/fd/2 "$R/dev/stderr"
 mount -t proc -o nosuid,nodev,noexec proc "$R/proc"
-mount -t tmpfs -o "size=${SIZE}m,mode=1777,nosuid,nodev" tmp "$R/tmp"
 mount -t tmpfs -o "size=${SIZE}m,mode=1777,nosuid,nodev" home "$R$HOME"
 cp -R -P "$FILES/." "$R$HOME/"
 chmod -R a+rwX "$R$HOME"
