@@ -45,6 +45,9 @@ PACKAGES: dict[str, tuple[str, str]] = {
     "jsonschema": ("4.26.0", "jsonschema"),
     "langgraph": ("1.2.22", "langgraph"),
     "trl": ("1.16.0", "trl"),
+    "fastapi": ("0.165.0", "fastapi"),
+    "uvicorn": ("0.55.0", "uvicorn"),
+    "httpx": ("0.29.0", "httpx"),
 }
 #: Present on Colab already: checked, never installed over (replacing them would break the runtime).
 PREINSTALLED_ON_COLAB = {"torch", "transformers", "scikit-learn", "scipy", "datasets", "accelerate"}
