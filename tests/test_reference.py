@@ -72,3 +72,31 @@ def test_squad_metrics_are_lesson_18s():
         assert reference.exact_match(p, truths) == em(p, truths), (p, truths)
         np.testing.assert_allclose(reference.token_f1(p, truths), f1(p, truths), rtol=1e-12, atol=0,
                                    err_msg=f"{p!r} {truths!r}")
+
+
+def test_gpt_is_lesson_15s():
+    import math
+    from dataclasses import dataclass  # noqa: F401
+
+    base = {"math": math, "GPTConfig": reference.GPTConfig}
+    ns = dict(base)
+    for gid in ("causal_self_attention", "mlp", "block", "gpt"):
+        name = {"causal_self_attention": "CausalSelfAttention", "mlp": "MLP", "block": "Block", "gpt": "GPT"}[gid]
+        ns[name] = lesson_function("15_gpt_pretraining", gid, name, extra=ns)
+    cfg = reference.GPTConfig(vocab_size=11, block_size=8, n_layer=2, n_head=2, n_embd=16)
+    torch.manual_seed(0)
+    taught, ours = ns["GPT"](cfg), reference.GPT(cfg)
+    assert [n for n, _ in taught.named_parameters()] == [n for n, _ in ours.named_parameters()]
+    ours.load_state_dict(taught.state_dict())
+    idx = torch.randint(0, 11, (3, 8), generator=torch.Generator().manual_seed(1))
+    with torch.no_grad():
+        torch.testing.assert_close(ours(idx), taught(idx))
+    # greedy generation slides the window past block_size
+    out = reference.gpt_generate(ours, idx[:, :3], 10, temperature=0)
+    assert out.shape == (3, 13) and torch.equal(out[:, :3], idx[:, :3])
+
+
+def test_char_tokenizer_round_trip():
+    tok = reference.CharTokenizer("hello, world")
+    assert tok.vocab_size == len(set("hello, world"))
+    assert tok.decode(tok.encode("low row")) == "low row"
