@@ -48,6 +48,8 @@ _SETUP = r'''
 set -eu
 R=$1 IPC=$2 FILES=$3 SIZE=$4; shift 4
 mount --make-rprivate /
+# the new network namespace has only a loopback, down: bring it up (lessons run gloo and HTTP on 127.0.0.1)
+ip link set lo up 2>/dev/null || true
 mount -t tmpfs -o size=16m,mode=755,nosuid,nodev sandbox-root "$R"
 # /tmp first: the read-only binds below may lie under /tmp (a course cloned there) and must stay visible
 mkdir -p "$R/tmp"
