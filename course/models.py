@@ -98,6 +98,8 @@ def smollm2_path() -> Path:
     shared = [Path(p) for p in os.environ.get("COURSE_SHARED_CACHE", "").split(os.pathsep) if p]
     for folder in [cache_dir(), *shared]:  # a read-only shared cache (the grader's) counts too
         if (folder / name / "config.json").exists() and any((folder / name).glob("*.safetensors")):
+            if folder == cache_dir():
+                _readable_by_all(folder / name)
             return folder / name
     dest = cache_dir() / name
     for extra in spec.extras:
@@ -115,12 +117,28 @@ def smollm2_path() -> Path:
     tmp = dest.with_name(dest.name + f".tmp{os.getpid()}")
     model.save_pretrained(tmp)
     tok.save_pretrained(tmp)
+    _readable_by_all(tmp)
     try:
         tmp.rename(dest)  # atomic: a half-written cache is never used
     except OSError:  # another process finished first
         import shutil
         shutil.rmtree(tmp, ignore_errors=True)
     return dest
+
+
+def _readable_by_all(folder: Path) -> None:
+    """Make a cached model readable by every user: the grader's sandboxed kernels (another uid) read it.
+
+    ``save_pretrained`` writes ``model.safetensors`` with mode 600; the weights are public, nothing is lost.
+    """
+    for path in [folder, *folder.iterdir()]:
+        try:
+            mode = path.stat().st_mode
+            want = mode | (0o555 if path.is_dir() else 0o444)
+            if mode != want:
+                path.chmod(want)
+        except OSError:  # not ours to change (a read-only or someone else's cache): leave it
+            pass
 
 
 def load_smollm2():

@@ -93,3 +93,16 @@ def test_gpt2_vocabulary():
     assert len(ranks) == 50_256 and data.GPT2_EOT == 50_256
     assert all(ranks[bytes([b])] < 256 for b in range(256))
     assert ranks[b" the"] < 1000, "frequent tokens are merged early"
+
+
+def test_cached_model_is_readable_by_the_graders_kernels(tmp_path):
+    # save_pretrained writes model.safetensors with mode 600; the sandboxed kernels run as another uid
+    import stat
+
+    folder = tmp_path / "model"
+    folder.mkdir()
+    weights = folder / "model.safetensors"
+    weights.write_bytes(b"0")
+    weights.chmod(0o600)
+    models._readable_by_all(folder)
+    assert stat.S_IMODE(weights.stat().st_mode) & 0o044 == 0o044
