@@ -1,4 +1,4 @@
-"""The ``course`` command: new, build, check, grade, demo, doctor, readme."""
+"""The ``course`` command: new, build, check, grade, demo, class, doctor, readme."""
 from __future__ import annotations
 
 import argparse
@@ -71,6 +71,41 @@ def cmd_demo(args) -> int:
     # the demo class is the course's own code: it may run unsandboxed where this machine cannot sandbox
     results = grading.grade_class(submitted, out, lessons=[lesson], timeout=args.timeout, trusted=True)
     grading.print_summary(results, out)
+    return 0
+
+
+def cmd_class(args) -> int:
+    from . import classroom
+
+    if args.action == "start":
+        info = classroom.start(Path(args.roster), port=args.port, lessons=args.lesson)
+        for step, secs in info["times"].items():
+            print(f"  {step:28s} {secs:7.1f}s")
+        print(f"open {info['url']}/ and log in as a roster user with the password in {classroom.HUB / 'password'}; "
+              f"the instructor's course directory is {info['course_dir']}")
+    elif args.action == "stop":
+        for line in classroom.stop(remove_users_too=args.remove_users) or ["no class was running"]:
+            print(f"course class: {line}")
+    elif args.action == "status":
+        print(classroom.status())
+    elif args.action == "release":
+        instructor = classroom._state().get("instructor")
+        if not instructor:
+            raise CourseError("no class is set up: run `course class start --roster ROSTER` first")
+        for lid in classroom.release(instructor, args.lessons):
+            print(f"released {lid} to the exchange")
+    elif args.action == "grade":
+        for lid in args.lessons:
+            results = classroom.collect_and_grade(lid, timeout=args.timeout)
+            from . import grading
+            grading.print_summary(results, Path(classroom.instructor_course_dir(classroom._state()["instructor"])))
+    elif args.action == "merge":
+        table = classroom.merge_grades([Path(p) for p in args.parts], Path(args.out))
+        print(f"merged {len(args.parts)} partial runs into {table}")
+    elif args.action == "feedback":
+        for lid in args.lessons:
+            classroom.release_feedback(lid)
+            print(f"released the feedback of {lid}: students fetch it from the Assignment List")
     return 0
 
 
@@ -149,6 +184,29 @@ def main(argv: list[str] | None = None) -> int:
     s.add_argument("--lesson", help="lesson to use (default: the first)")
     s.add_argument("--timeout", type=float, default=None)
     s.set_defaults(func=cmd_demo)
+
+    s = sub.add_parser("class", help="a class on a local JupyterHub with nbgrader's exchange (start, stop, "
+                                     "release, grade, feedback, status)")
+    cs = s.add_subparsers(dest="action", required=True)
+    c = cs.add_parser("start", help="create the roster's users, start the hub on 127.0.0.1, release the lessons")
+    c.add_argument("--roster", required=True, help="CSV with columns username,role (see class/roster.example.csv)")
+    c.add_argument("--port", type=int, default=8000, help="the hub's port on 127.0.0.1 (default 8000)")
+    c.add_argument("--lesson", action="append", help="lesson to release (repeatable; default: the first lesson)")
+    c = cs.add_parser("stop", help="stop the hub, the proxy and every single-user server")
+    c.add_argument("--remove-users", action="store_true", help="also delete the class's Unix users, their homes "
+                   "(the instructor's course directory included) and the exchange")
+    cs.add_parser("status", help="is a class hub running?")
+    c = cs.add_parser("release", help="release more lessons to the exchange")
+    c.add_argument("lessons", nargs="+", metavar="LESSON")
+    c = cs.add_parser("grade", help="nbgrader collect, then the sandboxed grader into the formgrader's gradebook")
+    c.add_argument("lessons", nargs="+", metavar="LESSON")
+    c.add_argument("--timeout", type=float, default=None, help="wall-clock limit per notebook in seconds")
+    c = cs.add_parser("feedback", help="nbgrader release_feedback: students fetch it in the Assignment List")
+    c.add_argument("lessons", nargs="+", metavar="LESSON")
+    c = cs.add_parser("merge", help="merge the grades.csv of grading runs on several machines into one")
+    c.add_argument("parts", nargs="+", metavar="PART", help="a worker's --out folder (or its grades/ folder)")
+    c.add_argument("--out", required=True, help="folder of the merged grades.csv (e.g. the course's grades/)")
+    s.set_defaults(func=cmd_class)
 
     s = sub.add_parser("new", help="create a lesson from the template (it passes `course check` as created)")
     s.add_argument("lesson", metavar="NN_name")

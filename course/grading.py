@@ -115,6 +115,7 @@ def grade_one(course: Path, student: str, lesson: str, notebook: Path, out: Path
         shutil.rmtree(dest)
     dest.mkdir(parents=True)
     (dest / f"{lesson}.ipynb").write_text(json.dumps(nb), encoding="utf-8")
+    _copy_exchange_files(Path(notebook).parent, dest)
 
     db = out / "gradebook.db"
     run = sandbox.Run(mode=kind, limits=sandbox.Limits(memory_gb=memory_gb, cpu_s=int(2 * timeout) + 60),
@@ -170,6 +171,25 @@ def grade_one(course: Path, student: str, lesson: str, notebook: Path, out: Path
     _collect(course, student, lesson, out, res)
     shutil.rmtree(dest, ignore_errors=True)
     return res
+
+
+EXCHANGE_FILES = ("timestamp.txt", "submission_secret.txt")
+
+
+def _copy_exchange_files(src: Path, dest: Path) -> None:
+    """nbgrader's ``timestamp.txt`` and ``submission_secret.txt`` of a collected submission (small regular files,
+    never links): autograde reads the timestamp, and ``nbgrader release_feedback`` needs both in feedback/."""
+    for name in EXCHANGE_FILES:
+        try:
+            fd = os.open(src / name, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+        except OSError:
+            continue
+        with os.fdopen(fd, "rb") as f:
+            if not stat.S_ISREG(os.fstat(f.fileno()).st_mode):
+                continue
+            data = f.read(1025)
+        if len(data) <= 1024:
+            (dest / name).write_bytes(data)
 
 
 def _scrub(r: dict, course: Path, out: Path) -> str:

@@ -130,7 +130,9 @@ def test_setup_refuses_an_undeclared_dataset_in_strict_mode():
 
 
 PATH_RE = re.compile(r"(?<![\w/.<*-])((?:[\w.-]+/)*[\w.-]+\.(?:py|md|txt|yml|toml|ipynb|tsv|tiktoken|cfg))\b")
-GENERATED = {"grades.csv", "history.csv", "gradebook.db", "scores.png"}
+GENERATED = {"grades.csv", "history.csv", "gradebook.db", "scores.png",
+             # written by nbgrader's exchange and by `course class start`
+             "timestamp.txt", "submission_secret.txt", "jupyterhub_config.py"}
 
 
 def _prose(path) -> str:
