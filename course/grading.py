@@ -230,13 +230,15 @@ def _collect(course: Path | None, student: str, lesson: str, out: Path, res: Res
 # ---------------------------------------------------------------- a class
 
 def prepare_needs(lesson_ids: list[str]) -> None:
-    """Make the lessons' models ready in the trusted process (the SmolLM2 fp32 conversion, once), so that
-    the sandboxed kernels only read the shared cache."""
-    from . import models
+    """Make the lessons' models ready in the trusted process (the SmolLM2 fp32 conversion, lesson 15's
+    pretrained GPT; once each), so that the sandboxed kernels only read the shared cache."""
+    from . import models, reference
 
     needs = {n for lid in lesson_ids for n in catalog.get(lid).needs}
     if "smollm2" in needs:
         models.smollm2_path()
+    if any("shakespeare_gpt()" in catalog.get(lid).source.read_text(encoding="utf-8") for lid in lesson_ids):
+        reference.shakespeare_gpt(progress=False)  # about 36 s of CPU once, instead of once per submission
 
 
 def grade_class(submissions: Path, out: Path = ROOT, lessons: list[str] | None = None, timeout: float | None = None,
