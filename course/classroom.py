@@ -531,15 +531,20 @@ def stop(remove_users_too: bool = False) -> list[str]:
 
 # ---------------------------------------------------------------- instructor steps
 
+def class_instructor() -> str:
+    """The running class's instructor (the user whose course directory holds the gradebook)."""
+    name = _state().get("instructor")
+    if not name or not _exists(name):
+        raise CourseError("no class is set up: run `course class start --roster ROSTER` first")
+    return name
+
+
 def collect_and_grade(lesson: str, timeout: float | None = None) -> list:
     """``nbgrader collect`` (as the instructor), then the course's sandboxed grader into the instructor's gradebook."""
     from . import grading
 
     lid = check_lessons([lesson])[0]
-    state = _state()
-    instructor = state.get("instructor")
-    if not instructor or not _exists(instructor):
-        raise CourseError("no class is set up: run `course class start --roster ROSTER` first")
+    instructor = class_instructor()
     course = instructor_course_dir(instructor)
     env = _user_env(instructor)
     _run([str(ENV / "bin" / "nbgrader"), "collect", lid, "--update"], f"collect {lid}", user=instructor, cwd=course,
@@ -553,9 +558,7 @@ def collect_and_grade(lesson: str, timeout: float | None = None) -> list:
 
 def release_feedback(lesson: str) -> str:
     lid = check_lessons([lesson])[0]
-    instructor = _state().get("instructor")
-    if not instructor or not _exists(instructor):
-        raise CourseError("no class is set up: run `course class start --roster ROSTER` first")
+    instructor = class_instructor()
     course = instructor_course_dir(instructor)
     return _run([str(ENV / "bin" / "nbgrader"), "release_feedback", lid], f"release feedback of {lid}",
                 user=instructor, cwd=course, env=_user_env(instructor))

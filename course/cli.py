@@ -89,16 +89,13 @@ def cmd_class(args) -> int:
     elif args.action == "status":
         print(classroom.status())
     elif args.action == "release":
-        instructor = classroom._state().get("instructor")
-        if not instructor:
-            raise CourseError("no class is set up: run `course class start --roster ROSTER` first")
-        for lid in classroom.release(instructor, args.lessons):
+        for lid in classroom.release(classroom.class_instructor(), args.lessons):
             print(f"released {lid} to the exchange")
     elif args.action == "grade":
         for lid in args.lessons:
             results = classroom.collect_and_grade(lid, timeout=args.timeout)
             from . import grading
-            grading.print_summary(results, Path(classroom.instructor_course_dir(classroom._state()["instructor"])))
+            grading.print_summary(results, classroom.instructor_course_dir(classroom.class_instructor()))
     elif args.action == "merge":
         table = classroom.merge_grades([Path(p) for p in args.parts], Path(args.out))
         print(f"merged {len(args.parts)} partial runs into {table}")
