@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import shutil
 import sys
 import tempfile
 import time
@@ -11,17 +12,32 @@ from . import ROOT, CourseError, catalog
 
 
 def _scratch(name: str) -> Path:
+    """A new scratch folder under .course_tmp/ (git-ignored): removed after success, kept after a failure."""
     base = ROOT / ".course_tmp"
     base.mkdir(exist_ok=True)
     return Path(tempfile.mkdtemp(prefix=f"{name}-", dir=base))
+
+
+def _done_with(scratch: Path, ok: bool) -> None:
+    """Remove a scratch folder after a success; after a failure keep it, and say where, for inspection."""
+    if ok:
+        shutil.rmtree(scratch, ignore_errors=True)
+    else:
+        print(f"(the failed run's files are kept in {scratch.relative_to(ROOT)})", file=sys.stderr)
 
 
 def cmd_build(args) -> int:
     from . import nbg
 
     lessons = [l.id for l in catalog.select(args.lessons)]
-    for path in nbg.build(lessons, _scratch("build")):
-        print(f"built {path.relative_to(ROOT)}")
+    scratch = _scratch("build")
+    ok = False
+    try:
+        for path in nbg.build(lessons, scratch):
+            print(f"built {path.relative_to(ROOT)}")
+        ok = True
+    finally:
+        _done_with(scratch, ok)
     return 0
 
 
@@ -32,8 +48,12 @@ def cmd_check(args) -> int:
     rows = []
     for lesson in catalog.select(args.lessons):
         t = time.perf_counter()
-        report = checks.check_lesson(lesson, _scratch(f"check-{lesson.id}"), run=not args.static,
-                                     update_verdicts=args.update_verdicts)
+        scratch = _scratch(f"check-{lesson.id}")
+        report = None
+        try:
+            report = checks.check_lesson(lesson, scratch, run=not args.static, update_verdicts=args.update_verdicts)
+        finally:
+            _done_with(scratch, report is not None and report.ok)
         print("\n".join(report.lines()), flush=True)
         rows.append((lesson.id, report, time.perf_counter() - t))
         failed += not report.ok

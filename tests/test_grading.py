@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from course import catalog, grading, sandbox
+from course import ROOT, catalog, grading, sandbox
 
 LESSON = min(catalog.lessons(), key=lambda l: (l.id != "01_linear_algebra", l.budget_s))
 TIMEOUT = max(600.0, 10 * LESSON.budget_s)  # far above a real run (notes: tight timeouts flake under load)
@@ -202,6 +202,17 @@ def test_bad_input_gets_one_line_error(args, needle):
     assert r.returncode == 2
     assert needle in r.stderr and "Traceback" not in r.stderr
     assert len(r.stderr.strip().splitlines()) == 1, r.stderr
+
+
+def test_check_leaves_no_scratch_after_success():
+    """`course check` works in .course_tmp/ and removes its folder when the lesson passes (a maintainer
+    running checks all day would otherwise fill the disk); a failing check keeps it and says where."""
+    scratch = ROOT / ".course_tmp"
+    before = set(scratch.iterdir()) if scratch.exists() else set()
+    r = _course("check", "--static", LESSON.id)
+    assert r.returncode == 0, r.stdout + r.stderr
+    left = {p for p in scratch.iterdir() if p.name.startswith(f"check-{LESSON.id}-")} - before
+    assert not left, f"course check left {sorted(p.name for p in left)} behind"
 
 
 def test_wrong_shape_submission_folder(tmp_path):
